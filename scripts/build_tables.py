@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Derive the project's coding tables from the openly licensed reference data.
+
+    python scripts/build_tables.py [--shared ../shared/data] [--out service/data]
+
+The running service never reads ``../shared``: it reads the JSON files this script writes
+into ``service/data/``, each of which records its sources and licences (see
+``service/data/README.md``). Re-run after changing the reference data or this script; a test
+checks that the committed tables are what this script produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SOURCES = {
+    "phoenix": "openeventdata/petrarch2 Phoenix dictionaries (MIT, Open Event Data Alliance)",
+    "cameo_verbs": "openeventdata/petrarch2 CAMEO.2.0.txt verb dictionary (MIT)",
+    "cameo_labels": "openeventdata/text_to_CAMEO CAMEO_codefile.txt (MIT)",
+    "goldstein": "openeventdata/phoenix_pipeline Goldstein values (MIT)",
+    "cameo2plover": "openeventdata/PLOVER CAMEO2PLOVER-2021.txt (CC BY-SA 4.0)",
+    "plover_manual": "openeventdata/PLOVER PLOVER_MANUAL.tex, PLOVER 2.0 (CC BY-SA 4.0)",
+}
+
+PLOVER_TYPES = [
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]  # fmt: skip
+# Labels of the PLOVER 0.5/0.8 drafts that the 2.0 manual folds into other types.
+OLD_PLOVER_LABELS = {
+    "DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT",
+    "YIELD": "CONCEDE", "ENGAGE": "COOPERATE", "EXPEL": "COERCE",
+}  # fmt: skip
+QUAD_CLASS = {  # PLOVER quad category -> the 1..4 quad class numbering of GDELT/ICEWS
+    "VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2,
+    "VERBAL CONFLICT": 3, "MATERIAL CONFLICT": 4,
+}  # fmt: skip
+
+
+def write(out: Path, name: str, sources: list[str], payload: Any) -> None:
+    doc = {
+        "generated_by": "scripts/build_tables.py",
+        "sources": [SOURCES[s] for s in sources],
+        "data": payload,
+    }
+    path = out / name
+    # One record per line keeps the files diffable without the bulk of full indentation.
+    path.write_text(json.dumps(doc, indent=None, ensure_ascii=False, sort_keys=True,
+                               separators=(",", ":")) + "\n")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+# ---------------------------------------------------------------- TABARI actor files
+
+
+def tabari_phrase(raw: str) -> str:
+    """``KOREA,_REPUBLIC_OF_`` -> ``korea, republic of``."""
+    raw = raw.strip().lstrip("+").strip()
+    return re.sub(r"\s+", " ", raw.replace("_", " ")).strip().lower()
+
+
+def tabari_date(raw: str) -> str | None:
+    digits = raw.strip()
+    if len(digits) == 8 and digits.isdigit():
+        year, rest = int(digits[:4]), digits[4:]
+    elif len(digits) == 6 and digits.isdigit():
+        yy, rest = int(digits[:2]), digits[2:]
+        # TABARI's two-digit years: the dictionaries run to 2014, so 00-30 are 20xx.
+        year = 2000 + yy if yy <= 30 else 1900 + yy
+    else:
+        return None
+    month, day = int(rest[:2]), int(rest[2:])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+CODE_RE = re.compile(r"\[([^\]]*)\]")
+
+
+def parse_role(body: str) -> dict[str, Any] | None:
+    parts = body.split()
+    if not parts or parts[0].startswith("~") or parts[0] == "---":
+        return None
+    code, start, end = parts[0].upper(), None, None
+    if len(parts) > 1:
+        span = parts[1]
+        if span.startswith(">"):
+            start = tabari_date(span[1:])
+        elif span.startswith("<"):
+            end = tabari_date(span[1:])
+        elif "-" in span:
+            a, b = span.split("-", 1)
+            start, end = tabari_date(a), tabari_date(b)
+    return {"code": code, "start": start, "end": end}
+
+
+def parse_actor_file(path: Path) -> list[dict[str, Any]]:
+    """Entries of a TABARI .actors file: names (primary + synonyms) and dated roles."""
+    entries: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        text = line.split("#", 1)[0].rstrip()
+        if not text.strip():
+            continue
+        stripped = text.strip()
+        if line[:1] in "\t " and stripped.startswith("["):
+            if current is not None:
+                for body in CODE_RE.findall(stripped):
+                    role = parse_role(body)
+                    if role:
+                        current["roles"].append(role)
+            continue
+        if stripped.startswith("+"):
+            if current is not None:
+                name = tabari_phrase(CODE_RE.sub("", stripped))
+                if name:
+                    current["names"].append(name)
+            continue
+        # A new entry: ``NAME_ [CODE]`` or ``NAME_`` with roles on the following lines.
+        current = {"names": [tabari_phrase(CODE_RE.sub("", stripped))], "roles": []}
+        for body in CODE_RE.findall(stripped):
+            role = parse_role(body)
+            if role:
+                current["roles"].append(role)
+        entries.append(current)
+    return [e for e in entries if e["roles"] and e["names"][0]]
+
+
+def build_actors(shared: Path) -> list[dict[str, Any]]:
+    actors: list[dict[str, Any]] = []
+    for name in (
+        "Phoenix.Countries.actors.txt",
+        "Phoenix.International.actors.txt",
+        "Phoenix.MilNonState.actors.txt",
+    ):
+        for entry in parse_actor_file(shared / "petrarch2" / name):
+            names = sorted({n for n in entry["names"] if len(n) > 1})
+            if not names:
+                continue
+            kind = "country" if all(
+                len(r["code"]) == 3 and not r["start"] and not r["end"] for r in entry["roles"]
+            ) else "actor"
+            actors.append({"names": names, "roles": entry["roles"], "kind": kind, "file": name})
+    return actors
+
+
+# Project-authored additions: generic words for officials that news uses constantly and the
+# Phoenix agents file only has inside longer phrases ("customs official").
+PROJECT_AGENTS = {
+    "official": "GOV", "officials": "GOV", "leader": "GOV", "leaders": "GOV",
+    "government": "GOV", "governments": "GOV", "administration": "GOV",
+    "foreign ministry": "GOV", "presidential office": "GOV", "spokesperson": "GOV",
+    "envoy": "GOV", "envoys": "GOV", "diplomat": "GOV", "diplomats": "GOV",
+    "ambassador": "GOV", "delegation": "GOV", "cabinet": "GOV", "parliament": "LEG",
+    "lawmakers": "LEG", "army chief": "MIL", "military": "MIL", "troops": "MIL",
+    "forces": "MIL", "navy": "MIL", "air force": "MIL",
+}  # fmt: skip
+
+
+def build_agents(shared: Path) -> dict[str, str]:
+    """Agent words -> sector code (``MINISTER [~GOV]`` -> ``minister: GOV``)."""
+    macros: dict[str, list[str]] = {}
+    agents: dict[str, str] = {}
+    for line in (shared / "petrarch2" / "Phoenix.agents.txt").read_text().splitlines():
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        macro = re.match(r"^(!\w+!)\s*=\s*(.+)$", text)
+        if macro:
+            macros[macro.group(1)] = [w.strip() for w in macro.group(2).split(",")]
+            continue
+        match = re.match(r"^(.+?)\s*\[~(\w+)\]", text)
+        if not match:
+            continue
+        phrase, code = match.group(1).strip(), match.group(2).upper()
+        variants = [phrase]
+        for key, words in macros.items():
+            if key in phrase:
+                variants = [v.replace(key, w) for v in variants for w in words]
+        for variant in variants:
+            base = tabari_phrase(variant.replace("{", "").replace("}", ""))
+            if not base or "!" in base:
+                continue
+            agents.setdefault(base, code)
+            if not variant.endswith("_") and not base.endswith("s"):
+                plural = base[:-1] + "ies" if base.endswith("y") else base + "s"
+                agents.setdefault(plural, code)
+    agents.update(PROJECT_AGENTS)
+    return dict(sorted(agents.items()))
+
+
+# ---------------------------------------------------------------- CAMEO verb dictionary
+
+
+def cameo_code(body: str) -> str | None:
+    code = body.split(":", 1)[0].strip()
+    return code if re.fullmatch(r"\d{2,4}", code) else None
+
+
+def build_verbs(shared: Path) -> dict[str, Any]:
+    """Verb lemmas -> default CAMEO code and object patterns.
+
+    Patterns keep only what follows the verb (``* (BY TELEPHONE) [041]`` -> words
+    ``by telephone``); each word is a set of alternatives once synsets are expanded.
+    """
+    lines = (shared / "petrarch2" / "CAMEO.2.0.txt").read_text(errors="replace").splitlines()
+    synsets: dict[str, list[str]] = defaultdict(list)
+    current_synset: str | None = None
+    body_start = 0
+    for i, line in enumerate(lines):
+        text = line.split("#", 1)[0].strip()
+        if "VERB PATTERNS" in line:
+            body_start = i
+            break
+        if text.startswith("&"):
+            current_synset = text.rstrip("_").upper()
+        elif text.startswith("+") and current_synset:
+            synsets[current_synset].append(tabari_phrase(text))
+
+    # Patterns belong to a synonym block, shared by all its verbs: stored once per block.
+    blocks: list[dict[str, Any]] = []
+    verbs: dict[str, dict[str, Any]] = {}
+    block: dict[str, Any] | None = None
+    for line in lines[body_start:]:
+        raw = line.split("#", 1)[0].rstrip()
+        text = raw.strip()
+        if not text:
+            continue
+        header = re.match(r"^---\s+(.+?)\s+\[([^\]]*)\]\s+---", text)
+        if header:
+            block = {"name": header.group(1).lower(), "code": cameo_code(header.group(2)),
+                     "patterns": []}
+            blocks.append(block)
+            continue
+        if block is None:
+            continue
+        if text.startswith("-"):
+            pattern = text[1:]
+            codes = CODE_RE.findall(pattern)
+            if not codes or "*" not in pattern:
+                continue
+            code = cameo_code(codes[-1])
+            if code is None:
+                continue
+            after = CODE_RE.sub("", pattern.split("*", 1)[1])
+            words = []
+            for token in re.findall(r"&\w+|[A-Z][A-Z0-9_'\.-]*", after.upper()):
+                if token.startswith("&"):
+                    options = synsets.get(token.rstrip("_"), [])
+                    if options:
+                        words.append(sorted({o.split()[-1] for o in options}))
+                else:
+                    words.extend([[w] for w in tabari_phrase(token).split()])
+            if words:
+                block["patterns"].append({"words": words, "code": code})
+            continue
+        # A verb line: ``HOLD {HOLDS HOLDING HELD } [---]`` or ``+CORDON_OFF``.
+        codes = CODE_RE.findall(text)
+        word = re.sub(r"\{[^}]*\}", "", CODE_RE.sub("", text)).strip().split()
+        if not word:
+            continue
+        lemma = tabari_phrase(word[0].replace("+", ""))
+        if not lemma or not re.fullmatch(r"[a-z][a-z' -]*", lemma) or lemma in verbs:
+            continue
+        code = cameo_code(codes[0]) if codes else block["code"]
+        verbs[lemma] = {"code": code, "block": len(blocks) - 1}
+    for entry in blocks:
+        # Most specific (longest) pattern first, so the matcher can take the first hit.
+        entry["patterns"].sort(key=lambda p: (-len(p["words"]), p["code"]))
+    return {"blocks": blocks, "verbs": dict(sorted(verbs.items()))}
+
+
+# ---------------------------------------------------------------- CAMEO and PLOVER tables
+
+
+def build_cameo(shared: Path) -> dict[str, Any]:
+    labels: dict[str, str] = {}
+    for line in (shared / "cameo" / "CAMEO_codefile.txt").read_text(errors="replace").splitlines():
+        match = re.match(r"^\s*(\d{2,4})\s*[:\t ]\s*(.+?)\s*$", line)
+        if match and match.group(1) not in labels:
+            labels[match.group(1)] = match.group(2).strip().strip('"')
+    goldstein: dict[str, float] = {}
+    for line in (shared / "cameo" / "goldstein_phoenix.tsv").read_text().splitlines()[1:]:
+        code, value = line.split("\t")
+        goldstein[code.strip()] = float(value)
+    plover: dict[str, dict[str, Any]] = {}
+    c2p = (shared / "plover" / "CAMEO2PLOVER-2021.txt").read_text()
+    for line in c2p.splitlines():
+        match = re.match(r"^(\d{2,4}):\s*([^#]*?)\s*(?:#\s*(.*))?$", line)
+        if not match:
+            continue
+        code, fields, comment = match.group(1), match.group(2), match.group(3)
+        parts = [p.strip() for p in fields.split(",")]
+        event = OLD_PLOVER_LABELS.get(parts[0].upper(), parts[0].upper())
+        if event not in PLOVER_TYPES:
+            continue
+        mode = parts[1].lower() if len(parts) > 1 and parts[1] else None
+        context = [c.strip().lower() for c in parts[2:] if c.strip()] if len(parts) > 2 else []
+        plover[code] = {"event_type": event, "mode": mode, "context": context}
+        if comment and code not in labels:
+            labels[code] = comment.strip()
+    table: dict[str, Any] = {}
+    for code in sorted(set(labels) | set(plover)):
+        mapping = plover.get(code) or plover.get(code[:3]) or plover.get(code[:2])
+        if mapping is None:
+            continue
+        value = goldstein.get(code, goldstein.get(code[:3], goldstein.get(code[:2])))
+        table[code] = {
+            "label": labels.get(code) or labels.get(code[:3]) or "",
+            "goldstein": value,
+            **mapping,
+        }
+    return table
+
+
+def latex_text(raw: str) -> str:
+    raw = re.sub(r"\\(?:txt|plcat|plcon|emph|textit|textbf)\{([^}]*)\}", r"\1", raw)
+    return re.sub(r"\s+", " ", raw.replace("\\ldots", "...").replace("``", '"')
+                  .replace("''", '"').replace("\\", "")).strip()
+
+
+def build_plover(shared: Path) -> dict[str, Any]:
+    tex = (shared / "plover" / "PLOVER_MANUAL.tex").read_text()
+    types: dict[str, Any] = {}
+    sections = re.split(r"\\section\{", tex)
+    for section in sections:
+        name = section.split("}", 1)[0].strip()
+        if name not in PLOVER_TYPES:
+            continue
+        quad = re.search(r"Quad category:\s*([A-Z ]+)\}", section)
+        recipient = re.search(r"Requires recipient:\s*(Yes|No)", section)
+        definition = latex_text(section.split("}", 1)[1].split("\\subsection", 1)[0])
+        modes: dict[str, str] = {}
+        table = re.search(r"\\caption\{[^}]*modes[^}]*\}.*?\\end\{tabular\}", section, re.S)
+        if table is None:
+            table = re.search(r"begin\{tabular\}.*?\\end\{tabular\}", section.split(
+                "Supplementary fields", 1)[-1], re.S)
+        if table:
+            for row in table.group(0).split("\\\\"):
+                cells = [c.strip() for c in row.split("&")]
+                if len(cells) >= 2:
+                    key = latex_text(cells[0].split("\\hline")[-1]).strip().lower()
+                    if key and key != "name" and re.fullmatch(r"[a-z][a-z_ -]*", key):
+                        modes[key.replace(" ", "-")] = latex_text(cells[1])
+        quad_name = quad.group(1).strip() if quad else ""
+        types[name] = {
+            "definition": definition,
+            "quad_category": quad_name,
+            "quad_class": QUAD_CLASS.get(quad_name),
+            "requires_recipient": bool(recipient and recipient.group(1) == "Yes"),
+            "modes": modes,
+        }
+    if "REJECT" in types and not types["REJECT"]["modes"]:
+        types["REJECT"]["modes"] = dict(types["REQUEST"]["modes"])  # shared, per the manual
+    missing = [t for t in PLOVER_TYPES if t not in types]
+    if missing:
+        raise SystemExit(f"PLOVER manual parse lost event types: {missing}")
+    return {t: types[t] for t in PLOVER_TYPES}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "service" / "data")
+    args = parser.parse_args()
+    shared, out = args.shared, args.out
+    out.mkdir(parents=True, exist_ok=True)
+    write(out, "actors.json", ["phoenix"], build_actors(shared))
+    write(out, "agents.json", ["phoenix"], build_agents(shared))
+    write(out, "verbs.json", ["cameo_verbs"], build_verbs(shared))
+    write(out, "cameo.json", ["cameo_labels", "goldstein", "cameo2plover"], build_cameo(shared))
+    write(out, "plover.json", ["plover_manual"], build_plover(shared))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Coding tables derived from openly licensed reference data (see README.md here)."""

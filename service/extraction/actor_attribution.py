@@ -1,0 +1,108 @@
+"""Stage 3: from a trigger, find the phrases that name its actor and its recipient.
+
+Uses the dependency parse: subjects (inherited through "expected to", "to discuss"), the
+passive agent, objects and the prepositions that mark a recipient. Output is token heads;
+``actor_resolver`` turns them into actors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from service.extraction.event_classifier import Trigger
+
+RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
+_SUBJECTS = ("nsubj", "csubj")
+# Verbs whose direct object is a topic, not a party: "discussed the visit" names no recipient.
+TOPIC_OBJECT_VERBS = {"discuss", "talk", "negotiate", "debate", "consider", "review",
+                      "address", "express", "emphasize", "emphasise", "underscore", "stress",
+                      "raise", "examine", "explore"}
+_MAX_CLIMB = 4
+
+
+@dataclass
+class Attribution:
+    actors: list[Token] = field(default_factory=list)
+    recipients: list[Token] = field(default_factory=list)
+    reciprocal: bool = False  # "talks between X and Y": every side is an actor
+    inherited_subject: bool = False
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    return [token, *token.conjuncts]
+
+
+def _children(token: Token, deps: tuple[str, ...]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
+    out = []
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            out.extend(c for c in prep.children if c.dep_ == "pobj")
+    return out
+
+
+def _subject(verb: Token) -> tuple[list[Token], bool]:
+    """The verb's subject, climbing to the governing verb for xcomp/advcl/conj clauses."""
+    current, inherited = verb, False
+    for _ in range(_MAX_CLIMB):
+        subjects = _children(current, _SUBJECTS)
+        if subjects:
+            return subjects, inherited
+        passive = _children(current, ("nsubjpass",))
+        if passive and current is not verb:
+            return passive, True  # "Putin is expected to visit": the raised subject
+        agents = [o for p in _children(current, ("agent",)) for o in _children(p, ("pobj",))]
+        if agents:
+            return agents, inherited
+        if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and current.head is not current:
+            current, inherited = current.head, True
+            continue
+        break
+    return [], inherited
+
+
+def attribute(trigger: Trigger) -> Attribution:
+    result = Attribution()
+    token = trigger.token
+    if trigger.nominal:
+        between = _prep_objects(token, {"between", "among"})
+        if between:
+            result.actors = [t for b in between for t in _with_conjuncts(b)]
+            result.reciprocal = True
+            return result
+        owners = _children(token, ("poss",)) + _prep_objects(token, {"by", "from"})
+        owners += [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if owners:
+            result.actors = [t for o in owners for t in _with_conjuncts(o)]
+        elif trigger.light_verb is not None:
+            subjects, inherited = _subject(trigger.light_verb)
+            result.actors = [t for s in subjects for t in _with_conjuncts(s)]
+            result.inherited_subject = inherited
+        recipients = _prep_objects(token, RECIPIENT_PREPS)
+        if not recipients and trigger.light_verb is not None:
+            recipients = _prep_objects(trigger.light_verb, RECIPIENT_PREPS)
+        result.recipients = [t for r in recipients for t in _with_conjuncts(r)]
+        return result
+
+    subjects, inherited = _subject(token)
+    result.inherited_subject = inherited
+    passive_subjects = _children(token, ("nsubjpass",))
+    agents = [o for p in _children(token, ("agent",)) for o in _children(p, ("pobj",))]
+    if passive_subjects and agents:
+        # "Z was attacked by Y": Y acts on Z.
+        result.actors = [t for a in agents for t in _with_conjuncts(a)]
+        result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]
+        return result
+    result.actors = [t for s in subjects for t in _with_conjuncts(s)]
+    topic_object = token.lemma_.lower() in TOPIC_OBJECT_VERBS
+    objects = [] if topic_object else _children(token, ("dobj", "dative"))
+    objects += _prep_objects(token, {"with"} if topic_object else RECIPIENT_PREPS)
+    result.recipients = [t for o in objects for t in _with_conjuncts(o)]
+    if passive_subjects and not agents:
+        result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]
+    return result

@@ -1,0 +1,86 @@
+"""Stage 1, a spaCy component: find actor names and agent words in the text.
+
+Writes ``doc.spans["actors"]`` (countries, capitals, demonyms, IGOs, people and groups from
+the actor dictionary; ``kb_id_`` is the index of the entry in ``tables.actors()``) and
+``doc.spans["agents"]`` (sector words such as "minister"; ``kb_id_`` is the sector code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from service.extraction import tables
+
+ACTOR_SPANS = "actors"
+AGENT_SPANS = "agents"
+
+# Dictionary synonyms that are also everyday English words once lower-cased.
+_AMBIGUOUS = {"us", "un", "eu", "am", "is", "it", "in", "be", "me", "so", "no", "mali"}
+
+
+def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
+    return list(nlp.tokenizer.pipe(names))
+
+
+class ActorRecognizer:
+    """PhraseMatcher over the actor and agent dictionaries.
+
+    Matches on NORM (lower case, typographic quotes folded) so "People’s" finds "people's".
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.actor_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.agent_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for index, entry in enumerate(tables.actors()):
+            self.actor_matcher.add(str(index), _phrases(nlp, entry.names))
+        by_sector: dict[str, list[str]] = {}
+        for phrase, sector in tables.agents().items():
+            by_sector.setdefault(sector, []).append(phrase)
+        for sector, phrases in by_sector.items():
+            self.agent_matcher.add(sector, _phrases(nlp, phrases))
+
+    def __call__(self, doc: Doc) -> Doc:
+        actors = []
+        for match_id, start, end in self.actor_matcher(doc):
+            span = Span(doc, start, end, label="ACTOR", kb_id=doc.vocab.strings[match_id])
+            if self._plausible(span):
+                actors.append(span)
+        doc.spans[ACTOR_SPANS] = filter_spans(actors)
+        agents = [
+            Span(doc, start, end, label="AGENT", kb_id=doc.vocab.strings[match_id])
+            for match_id, start, end in self.agent_matcher(doc)
+        ]
+        doc.spans[AGENT_SPANS] = filter_spans(agents)
+        return doc
+
+    @staticmethod
+    def _plausible(span: Span) -> bool:
+        # Short names ("US", "UN", "ROK") count only when written as abbreviations.
+        if len(span) == 1:
+            token = span[0]
+            if token.lower_ in _AMBIGUOUS and not token.is_upper:
+                return False
+            if len(token.text) <= 3 and not token.is_upper:
+                return False
+            if token.is_lower and token.is_stop:
+                return False
+        return True
+
+
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break always ends a sentence: headlines and bylines are not run-ons."""
+    for token in doc[:-1]:
+        if "\n" in token.text_with_ws and token.is_space or token.text_with_ws.endswith("\n"):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("actor_recognizer")
+def make_actor_recognizer(nlp: Language, name: str) -> ActorRecognizer:
+    return ActorRecognizer(nlp)

@@ -1,0 +1,138 @@
+"""Stage 4: resolve a noun phrase to actors (country or IGO, sector, CAMEO-style code).
+
+Input: the head token of a phrase that attribution chose. Output: one ``ResolvedActor`` per
+entity the phrase names; a coordinated phrase ("officials from the ROK and the United
+States") yields several. Dated dictionary roles are resolved on the article's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from service.extraction import tables
+from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
+
+# Prepositions through which a phrase names whom it belongs to ("officials from X").
+_OWNER_PREPS = {"of", "from", "at", "in"}
+
+
+@dataclass(frozen=True)
+class ResolvedActor:
+    text: str
+    start: int  # character offsets into the document text
+    end: int
+    name: str | None
+    country: str | None
+    sector: str | None
+    code: str | None
+    confidence: float
+
+    @property
+    def key(self) -> str:
+        return self.code or self.country or self.text.lower()
+
+
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """``KORGOV`` -> (KOR, GOV); ``IGOUNO`` -> (UNO, None); ``RUS`` -> (RUS, None)."""
+    if code.startswith("IGO") and len(code) >= 6:
+        return code[3:6], None
+    country = code[:3] if len(code) >= 3 else None
+    sector = code[3:6] if len(code) >= 6 else None
+    return country, sector
+
+
+def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
+    """The head, its modifiers, and - when the head is an agent word ("officials",
+    "ministry") - the prepositional phrase saying whose it is ("officials from X")."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "appos"):
+            continue
+        if child.dep_ == "prep" and (child.lower_ not in _OWNER_PREPS or head.i not in agent_heads):
+            continue
+        tokens.extend(child.subtree)
+    # A parenthesis opened inside the phrase and closed outside it is not part of it.
+    while tokens and tokens[-1].text == "(" or (
+        len(tokens) > 1 and tokens[-2].text == "(" and tokens[-1].i == tokens[-2].i + 1
+        and not any(t.text == ")" for t in tokens)
+    ):
+        tokens = tokens[:-1] if tokens[-1].text == "(" else tokens[:-2]
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:
+    return [s for s in doc_spans if s.start in indices]
+
+
+def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
+    doc = head.doc
+    all_agents = list(doc.spans[AGENT_SPANS])
+    agent_heads = {t.i for span in all_agents for t in span}
+    tokens = _phrase_tokens(head, agent_heads)
+    indices = {t.i for t in tokens}
+    actor_spans = _spans_in(list(doc.spans[ACTOR_SPANS]), indices)
+    agent_spans = _spans_in(all_agents, indices)
+    sector = agent_spans[0].kb_id_ if agent_spans else None
+    entries = tables.actors()
+
+    resolved: list[tuple[Span, tables.ActorEntry, tables.Role]] = []
+    for span in actor_spans:
+        entry = entries[int(span.kb_id_)]
+        role = entry.role_on(on)
+        if role is not None:
+            resolved.append((span, entry, role))
+    if not resolved:
+        return []
+    # A named person or group outranks the country words around it ("ROK Vice Foreign
+    # Minister Kim"); several countries stay several actors only when coordinated.
+    people = [r for r in resolved if r[1].kind == "actor"]
+    countries = [r for r in resolved if r[1].kind == "country"]
+    chosen = people[:1] if people else countries
+    if not people and len(countries) > 1 and not _coordinated(countries):
+        chosen = countries[:1]
+
+    left, right = tokens[0], tokens[-1]
+    out: list[ResolvedActor] = []
+    for span, entry, role in chosen:
+        country, role_sector = split_code(role.code)
+        actor_sector = role_sector or sector
+        code = role.code if role.code.startswith("IGO") else f"{country}{actor_sector or ''}"
+        confidence = 0.9 if entry.kind == "country" else 0.8
+        if len(chosen) > 1:
+            # Coordinated: each actor's mention is its own name plus the shared head.
+            text_start, text_end = span.start_char, span.end_char
+            text = span.text
+        else:
+            text_start, text_end = left.idx, right.idx + len(right.text)
+            text = doc.text[text_start:text_end]
+        out.append(
+            ResolvedActor(
+                text=text,
+                start=text_start,
+                end=text_end,
+                name=entry.name.title(),
+                country=country,
+                sector=actor_sector,
+                code=code,
+                confidence=confidence,
+            )
+        )
+    return _unique(out)
+
+
+def _coordinated(found: list[tuple[Span, tables.ActorEntry, tables.Role]]) -> bool:
+    heads = [span.root for span, _, _ in found]
+    return any(h.dep_ == "conj" for h in heads)
+
+
+def _unique(actors: list[ResolvedActor]) -> list[ResolvedActor]:
+    seen: set[str] = set()
+    out = []
+    for actor in actors:
+        if actor.key not in seen:
+            seen.add(actor.key)
+            out.append(actor)
+    return out

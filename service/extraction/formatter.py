@@ -1,0 +1,143 @@
+"""Stage 9: turn coded candidates into ``DiplomaticEvent`` messages.
+
+Expands compound actors into one message per actor -> recipient pair, gives every message
+a deterministic id, and merges restatements of the same event within an article.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Span
+
+from service.extraction import tables
+from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.event_classifier import Trigger
+from service.extraction.event_mode import EventClass
+from service.models import (
+    ActorRef,
+    Article,
+    Cameo,
+    DiplomaticEvent,
+    Evidence,
+    Extractor,
+    Location,
+    Modality,
+    QuadCategory,
+)
+
+# Fixed namespace: ids must not change between releases for the same event key.
+EVENT_NAMESPACE = uuid.UUID("5b0c8c1e-3f1a-4c55-9d7e-6a1f3c2b9e41")
+RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One coded event before formatting: everything the stages found."""
+
+    trigger: Trigger
+    event: EventClass
+    actor: ResolvedActor
+    recipient: ResolvedActor | None
+    modality: Modality
+    event_date: date | None
+    location: Location | None
+    sentence: Span
+    sentence_index: int
+    confidence: float
+
+
+def pairs(
+    actors: list[ResolvedActor], recipients: list[ResolvedActor], event_type: str, reciprocal: bool
+) -> list[tuple[ResolvedActor, ResolvedActor | None]]:
+    """Actor -> recipient pairs; coordinated actors of a reciprocal event face each other."""
+    if recipients:
+        return [(a, r) for a in actors for r in recipients if a.key != r.key]
+    if len(actors) > 1 and (reciprocal or event_type in RECIPROCAL_TYPES):
+        return [(a, b) for a in actors for b in actors if a.key != b.key]
+    return [(a, None) for a in actors]
+
+
+def _ref(actor: ResolvedActor) -> ActorRef:
+    return ActorRef(
+        text=actor.text,
+        start=actor.start,
+        end=actor.end,
+        name=actor.name,
+        country=actor.country,
+        sector=actor.sector,
+        code=actor.code,
+        confidence=round(actor.confidence, 3),
+    )
+
+
+def event_key(article_id: str, candidate: Candidate) -> str:
+    recipient = candidate.recipient.key if candidate.recipient else "-"
+    return "|".join(
+        (article_id, candidate.event.event_type.value, candidate.actor.key, recipient,
+         candidate.modality.value)
+    )
+
+
+def _better(new: Candidate, old: Candidate) -> bool:
+    """Keep the most informative statement of a repeated event."""
+    def score(c: Candidate) -> tuple[float, ...]:
+        return (c.event.mode is not None, c.confidence, -c.sentence_index)  # type: ignore[return-value]
+    return score(new) > score(old)
+
+
+def merge(article_id: str, candidates: list[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for candidate in candidates:
+        key = event_key(article_id, candidate)
+        if key not in best or _better(candidate, best[key]):
+            best[key] = candidate
+    # A restatement without a recipient folds into the fuller statement of the same event.
+    full = {(c.event.event_type, c.actor.key, c.modality) for c in best.values() if c.recipient}
+    kept = [
+        c for c in best.values()
+        if c.recipient or (c.event.event_type, c.actor.key, c.modality) not in full
+    ]
+    return sorted(kept, key=lambda c: (c.sentence_index, c.trigger.token.i, c.actor.start))
+
+
+def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> DiplomaticEvent:
+    code = candidate.event.cameo_code
+    entry = tables.cameo()[code]
+    plover = tables.plover()[candidate.event.event_type.value]
+    sentence = candidate.sentence
+    trigger = candidate.trigger.span
+    return DiplomaticEvent(
+        event_id=str(uuid.uuid5(EVENT_NAMESPACE, event_key(article.id, candidate))),
+        article_id=article.id,
+        article_url=article.url,
+        article_source=article.source,
+        published_at=article.published_at,
+        event_type=candidate.event.event_type,
+        quad_category=QuadCategory(plover["quad_category"].lower().replace(" ", "_")),
+        mode=candidate.event.mode,
+        context=candidate.event.context,
+        actor=_ref(candidate.actor),
+        recipient=_ref(candidate.recipient) if candidate.recipient else None,
+        cameo=Cameo(
+            code=code,
+            root=code[:2],
+            label=entry["label"],
+            goldstein=entry["goldstein"],
+            quad_class=plover["quad_class"],
+        ),
+        modality=candidate.modality,
+        event_date=candidate.event_date,
+        location=candidate.location,
+        evidence=Evidence(
+            sentence=sentence.text,
+            sentence_index=candidate.sentence_index,
+            start=sentence.start_char,
+            end=sentence.end_char,
+            trigger={"text": trigger.text, "start": trigger.start_char, "end": trigger.end_char},
+        ),
+        confidence=round(candidate.confidence, 3),
+        extractor=extractor,
+    )

