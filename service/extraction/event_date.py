@@ -7,7 +7,7 @@ Only DATE entities in the event's sentence are read; relative expressions ("on F
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import dateparser
 from spacy.tokens import Span
@@ -15,6 +15,10 @@ from spacy.tokens import Span
 from service.models import Modality
 
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_WEEKDAY = re.compile(
+    r"^(on )?(last |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$",
+    re.IGNORECASE,
+)
 _VAGUE = re.compile(r"\b(years?|decades?|centur(y|ies)|recent|past|ago)\b", re.IGNORECASE)
 
 
@@ -32,7 +36,11 @@ def resolve(sentence: Span, published: date | None, modality: Modality) -> date 
             "RETURN_AS_TIMEZONE_AWARE": False,
         }
         if published is not None:
-            settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+            base = datetime(published.year, published.month, published.day)
+            if _WEEKDAY.match(text.strip()) and modality is not Modality.ANTICIPATED:
+                # "on Monday" in Monday's paper is that day, not a week before.
+                base += timedelta(days=1)
+            settings["RELATIVE_BASE"] = base
         parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
         if parsed is not None:
             return parsed.date()

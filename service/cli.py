@@ -1,0 +1,218 @@
+"""``diplomatic-events``: the worker, offline extraction, and Kafka helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from service.models import Article
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+
+
+@cli.command()
+def worker(
+    loglevel: Annotated[str | None, typer.Option(help="Overrides the configured level.")] = None,
+) -> None:
+    """Run the stream service: consume articles, publish events."""
+    from service.settings import get_settings
+    from service.stream.topics import ensure_topics
+
+    settings = get_settings()
+    asyncio.run(ensure_topics(settings))
+
+    import faust
+
+    from service.stream.app import app
+
+    faust.Worker(app, loglevel=loglevel or settings.log_level).execute_from_commandline()
+
+
+def _read_articles(paths: list[str]) -> Iterator[tuple[str, int, Article | str]]:
+    """(source, line number, Article or error) for JSON Lines files, stdin or ``.txt`` files."""
+    for name in paths or ["-"]:
+        if name != "-" and name.endswith(".txt"):
+            path = Path(name)
+            yield name, 1, Article(id=path.stem, text=path.read_text(encoding="utf-8"))
+            continue
+        handle = sys.stdin if name == "-" else open(name, encoding="utf-8")  # noqa: SIM115
+        try:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield name, number, Article.model_validate_json(line)
+                except ValidationError as exc:
+                    yield name, number, exc.errors()[0]["msg"] if exc.errors() else str(exc)
+        finally:
+            if handle is not sys.stdin:
+                handle.close()
+
+
+@cli.command()
+def extract(
+    files: Annotated[list[str] | None, typer.Argument(help="JSON Lines of Articles, or .txt")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
+) -> None:
+    """Code articles without Kafka: DiplomaticEvent JSON Lines on stdout."""
+    from rich.progress import Progress
+
+    from service.extraction import EventExtractor
+    from service.settings import get_settings
+
+    extractor = EventExtractor(model or get_settings().model)
+    read = bad = 0
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("coding", total=None)
+        for source, number, item in _read_articles(files or []):
+            if isinstance(item, str):
+                bad += 1
+                err.print(f"{source}:{number}: skipped: {item}", highlight=False)
+                continue
+            read += 1
+            for event in extractor.extract(item):
+                sys.stdout.write(event.model_dump_json() + "\n")
+            progress.advance(task)
+    sys.stdout.flush()
+    if read == 0:
+        err.print(f"no article could be read ({bad} bad line(s))")
+        raise typer.Exit(1)
+
+
+@cli.command()
+def produce(
+    files: Annotated[list[str], typer.Argument(help="JSON Lines of Articles, or .txt files")],
+) -> None:
+    """Publish articles to the input topic (keyed by article id)."""
+    from aiokafka import AIOKafkaProducer
+
+    from service.settings import get_settings
+
+    settings = get_settings()
+
+    async def run() -> int:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+        await producer.start()
+        sent = 0
+        try:
+            for source, number, item in _read_articles(files):
+                if isinstance(item, str):
+                    err.print(f"{source}:{number}: skipped: {item}", highlight=False)
+                    continue
+                value = item.model_dump_json(exclude_none=True).encode()
+                await producer.send_and_wait(settings.topic_articles, value, key=item.id.encode())
+                sent += 1
+        finally:
+            await producer.stop()
+        return sent
+
+    sent = asyncio.run(run())
+    err.print(f"published {sent} article(s) to {settings.topic_articles}")
+
+
+@cli.command()
+def tail(
+    from_beginning: Annotated[bool, typer.Option(help="Start at the oldest event")] = True,
+    max_events: Annotated[int, typer.Option(help="Stop after this many (0: never)")] = 0,
+) -> None:
+    """Print events from the output topic as a readable table, as they arrive."""
+    from aiokafka import AIOKafkaConsumer
+    from rich.table import Table
+
+    from service.models import DiplomaticEvent
+    from service.settings import get_settings
+
+    settings = get_settings()
+    console = Console()
+
+    def row_table(header: bool) -> Table:
+        table = Table(show_header=header, box=None, pad_edge=False)
+        for name, width in (("type", 10), ("mode", 6), ("modality", 12), ("actor", 9),
+                            ("recipient", 9), ("cameo", 5), ("date", 10), ("trigger", 16),
+                            ("article", 22)):
+            table.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
+        return table
+
+    async def run() -> None:
+        consumer = AIOKafkaConsumer(
+            settings.topic_events,
+            bootstrap_servers=settings.bootstrap_servers,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        seen, header = 0, True
+        try:
+            while max_events == 0 or seen < max_events:
+                batch = await consumer.getmany(timeout_ms=1000)
+                table = row_table(header)
+                for messages in batch.values():
+                    for message in messages:
+                        if message.value is None:
+                            continue
+                        e = DiplomaticEvent.model_validate_json(message.value)
+                        table.add_row(
+                            e.event_type.value, e.mode or "", e.modality.value,
+                            e.actor.code or e.actor.country or "?",
+                            (e.recipient.code or e.recipient.country or "?") if e.recipient else "",
+                            e.cameo.code, str(e.event_date or ""), e.evidence.trigger.text,
+                            e.article_id,
+                        )
+                        seen += 1
+                if table.row_count:
+                    console.print(table)
+                    header = False
+        finally:
+            await consumer.stop()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+def schemas(
+    check: Annotated[bool, typer.Option(help="Fail if schemas/ is out of date")] = False,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("schemas"),
+) -> None:
+    """Write the JSON Schemas and the AsyncAPI document generated from the models."""
+    from service.contract import render
+
+    stale = []
+    for name, content in render().items():
+        path = out / name
+        if check:
+            if not path.exists() or path.read_text() != content:
+                stale.append(name)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content)
+    if stale:
+        err.print(f"out of date: {', '.join(stale)}; run `diplomatic-events schemas`")
+        raise typer.Exit(1)
+
+
+@cli.command("settings")
+def show_settings() -> None:
+    """Print the settings in force (from the environment)."""
+    from service.settings import get_settings
+
+    print(json.dumps(get_settings().model_dump(), indent=2))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""One batch of input records -> events, dead letters and processed records on Kafka.
+
+The agent hands each batch here; every record of it leaves as exactly one processed
+record, and as events or one dead letter. The batch's offsets are acknowledged (and so
+committed) only after all of its outputs are acknowledged by the broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from service import codec
+from service.codec import DeadLetterReason, DecodeError
+from service.models import Article, Extractor, ProcessedRecord, QuadCategory
+from service.settings import Settings
+from service.stream import metrics
+from service.stream.worker_pool import ExtractionPool, Outcome
+
+
+class Sender(Protocol):
+    def __call__(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> Awaitable[Awaitable[Any]]: ...
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass
+class _Item:
+    record: InputRecord
+    received: float
+    received_at: datetime
+    article: Article | None = None
+    failure: tuple[DeadLetterReason, str] | None = None
+    outcome: Outcome | None = None
+
+
+class BatchProcessor:
+    def __init__(self, settings: Settings, pool: ExtractionPool, send: Sender) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.send = send
+
+    def _decode(self, item: _Item) -> None:
+        try:
+            item.article = codec.decode_article(
+                item.record.value, self.settings.max_message_bytes, self.settings.max_text_bytes
+            )
+        except DecodeError as exc:
+            item.failure = (exc.reason, exc.detail)
+
+    async def process(self, records: Sequence[InputRecord]) -> None:
+        received, received_at = time.perf_counter(), datetime.now(UTC)
+        items = [_Item(r, received, received_at) for r in records]
+        metrics.ARTICLES_CONSUMED.inc(len(items))
+        metrics.BATCH_SIZE.observe(len(items))
+        for item in items:
+            self._decode(item)
+
+        valid = [i for i in items if i.article is not None]
+        metrics.POOL_QUEUE_DEPTH.inc(len(valid))
+        try:
+            outcomes = await self.pool.extract([i.article for i in valid if i.article])
+        finally:
+            metrics.POOL_QUEUE_DEPTH.dec(len(valid))
+        for item, outcome in zip(valid, outcomes, strict=True):
+            item.outcome = outcome
+            metrics.EXTRACTION_SECONDS.observe(outcome.seconds)
+            if outcome.error is not None:
+                item.failure = (DeadLetterReason.EXTRACTION_ERROR, outcome.error)
+
+        await asyncio.gather(*(self._publish(item) for item in items))
+
+    async def _publish(self, item: _Item) -> None:
+        pending: list[Awaitable[Any]] = []
+        published: list[tuple[str, str]] = []
+        record = item.record
+        event_ids: list[str] = []
+        if item.failure is not None:
+            reason, error = item.failure
+            headers = codec.dead_letter_headers(
+                reason, error, record.topic, record.partition, record.offset
+            )
+            pending.append(await self.send(self.settings.topic_dlq, record.key, record.value,
+                                           headers))
+        elif item.outcome is not None:
+            for event in item.outcome.events:
+                out = codec.encode_event(event)
+                routed = self.settings.routed_topic(QuadCategory(event.quad_category))
+                for topic in (self.settings.topic_events, routed):
+                    pending.append(await self.send(topic, out.key, out.value, out.headers))
+                    published.append((event.event_type.value, topic))
+                event_ids.append(event.event_id)
+        await asyncio.gather(*pending)
+
+        status = "dead_letter" if item.failure else "ok"
+        article_id = item.article.id if item.article else None
+        key = article_id or f"{record.topic}/{record.partition}/{record.offset}"
+        done = time.perf_counter()
+        processed = ProcessedRecord(
+            article_id=article_id,
+            status=status,
+            reason=item.failure[0].value if item.failure else None,
+            event_count=len(event_ids),
+            event_ids=event_ids,
+            source_topic=record.topic,
+            source_partition=record.partition,
+            source_offset=record.offset,
+            received_at=item.received_at,
+            extraction_seconds=round(item.outcome.seconds, 6) if item.outcome else 0.0,
+            total_seconds=round(done - item.received, 6),
+            extractor=Extractor(version=_version(), model=self.pool.model_info or "unknown"),
+        )
+        # The processed record's id is stable per input position, so a redelivery repeats it.
+        ce_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{record.topic}/{record.partition}/"
+                                                   f"{record.offset}"))
+        out = codec.encode_processed(processed, key, ce_id)
+        await (await self.send(self.settings.topic_processed, out.key, out.value, out.headers))
+
+        for event_type, topic in published:
+            metrics.EVENTS_PUBLISHED.labels(event_type=event_type, topic=topic).inc()
+        if item.failure:
+            metrics.ARTICLES_FAILED.labels(reason=item.failure[0].value).inc()
+        else:
+            metrics.ARTICLES_PROCESSED.inc()
+        metrics.END_TO_END_SECONDS.observe(time.perf_counter() - item.received)
+
+
+def _version() -> str:
+    from service import __version__
+
+    return __version__

@@ -1,0 +1,37 @@
+"""Create the service's topics on the broker if they do not exist yet."""
+
+from __future__ import annotations
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from service.settings import Settings
+
+
+def all_topics(settings: Settings) -> list[str]:
+    return [
+        settings.topic_articles,
+        settings.topic_events,
+        *settings.routed_topics.values(),
+        settings.topic_dlq,
+        settings.topic_processed,
+    ]
+
+
+async def ensure_topics(settings: Settings) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, settings.topic_partitions, settings.topic_replicas)
+            for name in all_topics(settings)
+            if name not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another replica created them first
+    finally:
+        await admin.close()
