@@ -1,0 +1,128 @@
+"""A real worker process against the real broker, on topics of its own.
+
+The broker is the one ``scripts/kafka start`` runs (or ``KAFKA_BOOTSTRAP_SERVERS``); when
+it does not answer, these tests fail: they never skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _broker_answers(servers: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers, request_timeout_ms=5000)
+    await asyncio.wait_for(admin.start(), 15)
+    try:
+        await asyncio.wait_for(admin.describe_cluster(), 15)
+    finally:
+        await admin.close()
+
+
+@dataclass
+class RunningWorker:
+    settings: Settings
+    env: dict[str, str]
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+
+@pytest.fixture(scope="session")
+def bootstrap_servers() -> str:
+    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    try:
+        asyncio.run(_broker_answers(servers))
+    except Exception as exc:
+        pytest.fail(f"Kafka broker at {servers} does not answer ({exc!r}): run scripts/kafka start")
+    return servers
+
+
+@pytest.fixture(scope="session")
+def worker(bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningWorker]:
+    run = f"it-{uuid.uuid4().hex[:8]}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "DIPLOMATIC_EVENTS_APP_ID": run,
+        "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": f"{run}.articles.raw",
+        "DIPLOMATIC_EVENTS_TOPIC_EVENTS": f"{run}.events.diplomatic",
+        "DIPLOMATIC_EVENTS_TOPIC_ROUTED_PREFIX": f"{run}.events.",
+        "DIPLOMATIC_EVENTS_TOPIC_DLQ": f"{run}.articles.dlq",
+        "DIPLOMATIC_EVENTS_TOPIC_PROCESSED": f"{run}.articles.processed",
+        "DIPLOMATIC_EVENTS_METRICS_PORT": str(port),
+        "DIPLOMATIC_EVENTS_METRICS_HOST": "127.0.0.1",
+        "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
+        "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
+        "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
+        "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.2",
+    }
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    cli = Path(sys.executable).with_name("diplomatic-events")
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(cli), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+            start_new_session=True,
+        )
+    running = RunningWorker(_settings_from(env), env, f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"worker exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            status, _ = running.get("/readyz")
+            if status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"worker not ready in 120 s:\n{log.read_text()[-3000:]}")
+    yield running
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _settings_from(env: dict[str, str]) -> Settings:
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return Settings()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
