@@ -52,8 +52,10 @@ def write(out: Path, name: str, sources: list[str], payload: Any) -> None:
     }
     path = out / name
     # One record per line keeps the files diffable without the bulk of full indentation.
-    path.write_text(json.dumps(doc, indent=None, ensure_ascii=False, sort_keys=True,
-                               separators=(",", ":")) + "\n")
+    path.write_text(
+        json.dumps(doc, indent=None, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        + "\n"
+    )
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
@@ -145,9 +147,13 @@ def build_actors(shared: Path) -> list[dict[str, Any]]:
             names = sorted({n for n in entry["names"] if len(n) > 1})
             if not names:
                 continue
-            kind = "country" if all(
-                len(r["code"]) == 3 and not r["start"] and not r["end"] for r in entry["roles"]
-            ) else "actor"
+            kind = (
+                "country"
+                if all(
+                    len(r["code"]) == 3 and not r["start"] and not r["end"] for r in entry["roles"]
+                )
+                else "actor"
+            )
             actors.append({"names": names, "roles": entry["roles"], "kind": kind, "file": name})
     return actors
 
@@ -236,8 +242,11 @@ def build_verbs(shared: Path) -> dict[str, Any]:
             continue
         header = re.match(r"^---\s+(.+?)\s+\[([^\]]*)\]\s+---", text)
         if header:
-            block = {"name": header.group(1).lower(), "code": cameo_code(header.group(2)),
-                     "patterns": []}
+            block = {
+                "name": header.group(1).lower(),
+                "code": cameo_code(header.group(2)),
+                "patterns": [],
+            }
             blocks.append(block)
             continue
         if block is None:
@@ -323,8 +332,11 @@ def build_cameo(shared: Path) -> dict[str, Any]:
 
 def latex_text(raw: str) -> str:
     raw = re.sub(r"\\(?:txt|plcat|plcon|emph|textit|textbf)\{([^}]*)\}", r"\1", raw)
-    return re.sub(r"\s+", " ", raw.replace("\\ldots", "...").replace("``", '"')
-                  .replace("''", '"').replace("\\", "")).strip()
+    return re.sub(
+        r"\s+",
+        " ",
+        raw.replace("\\ldots", "...").replace("``", '"').replace("''", '"').replace("\\", ""),
+    ).strip()
 
 
 def build_plover(shared: Path) -> dict[str, Any]:
@@ -341,8 +353,11 @@ def build_plover(shared: Path) -> dict[str, Any]:
         modes: dict[str, str] = {}
         table = re.search(r"\\caption\{[^}]*modes[^}]*\}.*?\\end\{tabular\}", section, re.S)
         if table is None:
-            table = re.search(r"begin\{tabular\}.*?\\end\{tabular\}", section.split(
-                "Supplementary fields", 1)[-1], re.S)
+            table = re.search(
+                r"begin\{tabular\}.*?\\end\{tabular\}",
+                section.split("Supplementary fields", 1)[-1],
+                re.S,
+            )
         if table:
             for row in table.group(0).split("\\\\"):
                 cells = [c.strip() for c in row.split("&")]

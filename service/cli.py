@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -60,7 +61,9 @@ def _read_articles(paths: list[str]) -> Iterator[tuple[str, int, Article | str]]
 
 @cli.command()
 def extract(
-    files: Annotated[list[str] | None, typer.Argument(help="JSON Lines of Articles, or .txt")] = None,
+    files: Annotated[
+        list[str] | None, typer.Argument(help="JSON Lines of Articles, or .txt")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
 ) -> None:
     """Code articles without Kafka: DiplomaticEvent JSON Lines on stdout."""
@@ -136,9 +139,17 @@ def tail(
 
     def row_table(header: bool) -> Table:
         table = Table(show_header=header, box=None, pad_edge=False)
-        for name, width in (("type", 10), ("mode", 6), ("modality", 12), ("actor", 9),
-                            ("recipient", 9), ("cameo", 5), ("date", 10), ("trigger", 16),
-                            ("article", 22)):
+        for name, width in (
+            ("type", 10),
+            ("mode", 6),
+            ("modality", 12),
+            ("actor", 9),
+            ("recipient", 9),
+            ("cameo", 5),
+            ("date", 10),
+            ("trigger", 16),
+            ("article", 22),
+        ):
             table.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
         return table
 
@@ -161,10 +172,14 @@ def tail(
                             continue
                         e = DiplomaticEvent.model_validate_json(message.value)
                         table.add_row(
-                            e.event_type.value, e.mode or "", e.modality.value,
+                            e.event_type.value,
+                            e.mode or "",
+                            e.modality.value,
                             e.actor.code or e.actor.country or "?",
                             (e.recipient.code or e.recipient.country or "?") if e.recipient else "",
-                            e.cameo.code, str(e.event_date or ""), e.evidence.trigger.text,
+                            e.cameo.code,
+                            str(e.event_date or ""),
+                            e.evidence.trigger.text,
                             e.article_id,
                         )
                         seen += 1
@@ -174,10 +189,8 @@ def tail(
         finally:
             await consumer.stop()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
 
 
 @cli.command()

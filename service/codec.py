@@ -103,7 +103,8 @@ def _cloudevent(
         attributes["subject"] = subject
     data = model.model_dump_json().encode()
     message = to_binary(CloudEvent(attributes, data), data_marshaller=lambda d: d)
-    return OutRecord(key=key, value=message.value, headers=list(message.headers.items()))
+    value = message.value if isinstance(message.value, bytes) else message.value.encode()
+    return OutRecord(key=key, value=value, headers=list(message.headers.items()))
 
 
 def encode_event(event: DiplomaticEvent) -> OutRecord:

@@ -24,18 +24,21 @@ SCHEMA_BASE = "https://diplomatic-events.example/schemas/"
 
 
 def json_schema(name: str, model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema(mode="serialization" if name != "article.schema.json"
-                                     else "validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_BASE + name, **schema}
+    schema = model.model_json_schema(
+        mode="serialization" if name != "article.schema.json" else "validation"
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_BASE + name,
+        **schema,
+    }
 
 
 def _cloudevents_headers(ce_type: str) -> dict[str, Any]:
     return {
         "type": "object",
         "description": "CloudEvents 1.0 Kafka binary content mode attributes.",
-        "required": ["ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time",
-                     "content-type"],
+        "required": ["ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "content-type"],
         "properties": {
             "ce_id": {"type": "string", "description": "event_id, or a stable id per input."},
             "ce_source": {"type": "string", "const": CE_SOURCE},
@@ -55,22 +58,32 @@ def asyncapi(settings: Settings) -> dict[str, Any]:
         "contentType": "application/json",
         "payload": {"$ref": "./diplomatic-event.v1.schema.json"},
         "headers": _cloudevents_headers(CE_TYPE_EVENT),
-        "bindings": {"kafka": {"key": {
-            "type": "string",
-            "description": "Dyad key 'ACTOR_COUNTRY|RECIPIENT_COUNTRY' ('-' when none): "
-                           "the events of one dyad keep their order.",
-        }}},
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "description": "Dyad key 'ACTOR_COUNTRY|RECIPIENT_COUNTRY' ('-' when none): "
+                    "the events of one dyad keep their order.",
+                }
+            }
+        },
     }
     channels: dict[str, Any] = {
         "articlesRaw": {
             "address": settings.topic_articles,
             "description": "Input: one news article per record, JSON, UTF-8.",
-            "messages": {"Article": {
-                "name": "Article", "contentType": "application/json",
-                "payload": {"$ref": "./article.schema.json"},
-                "bindings": {"kafka": {"key": {"type": "string",
-                                               "description": "Article id (recommended)."}}},
-            }},
+            "messages": {
+                "Article": {
+                    "name": "Article",
+                    "contentType": "application/json",
+                    "payload": {"$ref": "./article.schema.json"},
+                    "bindings": {
+                        "kafka": {
+                            "key": {"type": "string", "description": "Article id (recommended)."}
+                        }
+                    },
+                }
+            },
         },
         "eventsDiplomatic": {
             "address": settings.topic_events,
@@ -87,38 +100,60 @@ def asyncapi(settings: Settings) -> dict[str, Any]:
     channels["articlesDlq"] = {
         "address": settings.topic_dlq,
         "description": "Input records that could not be coded: the original key and bytes.",
-        "messages": {"DeadLetter": {
-            "name": "DeadLetter",
-            "payload": {"type": "string", "format": "binary",
-                        "description": "The original record value, unchanged."},
-            "headers": {
-                "type": "object",
-                "required": ["dlq-reason", "dlq-error", "dlq-source-topic",
-                             "dlq-source-partition", "dlq-source-offset"],
-                "properties": {
-                    "dlq-reason": {"type": "string",
-                                   "enum": [r.value for r in DeadLetterReason]},
-                    "dlq-error": {"type": "string", "description": "Short error summary."},
-                    "dlq-source-topic": {"type": "string"},
-                    "dlq-source-partition": {"type": "string", "pattern": "^[0-9]+$"},
-                    "dlq-source-offset": {"type": "string", "pattern": "^[0-9]+$"},
-                    "dlq-time": {"type": "string", "format": "date-time"},
+        "messages": {
+            "DeadLetter": {
+                "name": "DeadLetter",
+                "payload": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "The original record value, unchanged.",
                 },
-            },
-            "bindings": {"kafka": {"key": {"type": "string",
-                                           "description": "The original record key."}}},
-        }},
+                "headers": {
+                    "type": "object",
+                    "required": [
+                        "dlq-reason",
+                        "dlq-error",
+                        "dlq-source-topic",
+                        "dlq-source-partition",
+                        "dlq-source-offset",
+                    ],
+                    "properties": {
+                        "dlq-reason": {
+                            "type": "string",
+                            "enum": [r.value for r in DeadLetterReason],
+                        },
+                        "dlq-error": {"type": "string", "description": "Short error summary."},
+                        "dlq-source-topic": {"type": "string"},
+                        "dlq-source-partition": {"type": "string", "pattern": "^[0-9]+$"},
+                        "dlq-source-offset": {"type": "string", "pattern": "^[0-9]+$"},
+                        "dlq-time": {"type": "string", "format": "date-time"},
+                    },
+                },
+                "bindings": {
+                    "kafka": {"key": {"type": "string", "description": "The original record key."}}
+                },
+            }
+        },
     }
     channels["articlesProcessed"] = {
         "address": settings.topic_processed,
         "description": "One record per consumed input record: ok or dead_letter.",
-        "messages": {"ArticleProcessed": {
-            "name": "ArticleProcessed", "contentType": "application/json",
-            "payload": {"$ref": "./article-processed.v1.schema.json"},
-            "headers": _cloudevents_headers(CE_TYPE_PROCESSED),
-            "bindings": {"kafka": {"key": {"type": "string", "description":
-                                           "Article id, or topic/partition/offset."}}},
-        }},
+        "messages": {
+            "ArticleProcessed": {
+                "name": "ArticleProcessed",
+                "contentType": "application/json",
+                "payload": {"$ref": "./article-processed.v1.schema.json"},
+                "headers": _cloudevents_headers(CE_TYPE_PROCESSED),
+                "bindings": {
+                    "kafka": {
+                        "key": {
+                            "type": "string",
+                            "description": "Article id, or topic/partition/offset.",
+                        }
+                    }
+                },
+            }
+        },
     }
     operations: dict[str, Any] = {
         "consumeArticles": {"action": "receive", "channel": {"$ref": "#/channels/articlesRaw"}},
@@ -126,7 +161,8 @@ def asyncapi(settings: Settings) -> dict[str, Any]:
     for channel in channels:
         if channel != "articlesRaw":
             operations[f"publish_{channel}"] = {
-                "action": "send", "channel": {"$ref": f"#/channels/{channel}"},
+                "action": "send",
+                "channel": {"$ref": f"#/channels/{channel}"},
             }
     return {
         "asyncapi": "3.0.0",

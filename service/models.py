@@ -125,7 +125,7 @@ class DiplomaticEvent(BaseModel):
 
     model_config = ConfigDict(title="DiplomaticEvent")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     event_id: str = Field(description="Deterministic: the same article always yields the same ids.")
     article_id: str
     article_url: str | None = None
@@ -151,7 +151,7 @@ class ProcessedRecord(BaseModel):
 
     model_config = ConfigDict(title="ProcessedRecord")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     article_id: str | None = Field(description="Null when the input could not be decoded.")
     status: Literal["ok", "dead_letter"]
     reason: str | None = Field(default=None, description="Dead-letter reason when not ok.")

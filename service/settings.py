@@ -52,9 +52,7 @@ class Settings(BaseSettings):
         default=2_000_000, ge=1, description="Input messages larger than this go to the DLQ."
     )
     metrics_host: str = Field(default="0.0.0.0", description="Bind address of the HTTP server.")
-    metrics_port: int = Field(
-        default=8000, description="HTTP port: /metrics, /livez, /readyz."
-    )
+    metrics_port: int = Field(default=8000, description="HTTP port: /metrics, /livez, /readyz.")
     lag_interval_seconds: float = Field(
         default=10.0, gt=0, description="How often consumer lag is measured."
     )

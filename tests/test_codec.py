@@ -34,8 +34,10 @@ def test_valid_article_with_defaults():
         (json.dumps({"id": "x", "text": ""}).encode(), DeadLetterReason.INVALID_ARTICLE),
         (json.dumps({"id": "x", "text": "  \n\t"}).encode(), DeadLetterReason.INVALID_ARTICLE),
         (json.dumps({"id": 5, "text": ["a"]}).encode(), DeadLetterReason.INVALID_ARTICLE),
-        (json.dumps({"id": "x", "text": "t", "published_at": "not a date"}).encode(),
-         DeadLetterReason.INVALID_ARTICLE),
+        (
+            json.dumps({"id": "x", "text": "t", "published_at": "not a date"}).encode(),
+            DeadLetterReason.INVALID_ARTICLE,
+        ),
     ],
 )
 def test_bad_input_is_classified(value: bytes, reason: DeadLetterReason):
@@ -61,8 +63,9 @@ def test_message_size_limit():
 def test_event_encoding_carries_cloudevents_headers(extractor):
     from service.models import Article
 
-    article = Article(id="k1", text="Japan's foreign minister visited China on Monday.",
-                      published_at="2025-01-06")
+    article = Article(
+        id="k1", text="Japan's foreign minister visited China on Monday.", published_at="2025-01-06"
+    )
     events = extractor.extract(article)
     assert events, "a visit between two named states must code"
     record = codec.encode_event(events[0])

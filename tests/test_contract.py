@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 
 def test_schemas_are_up_to_date():
     stale = [
-        name for name, content in render().items()
+        name
+        for name, content in render().items()
         if (ROOT / "schemas" / name).read_text() != content
     ]
     assert not stale, f"run `diplomatic-events schemas`: stale {stale}"
@@ -22,8 +23,14 @@ def test_asyncapi_documents_every_topic():
     doc = json.loads((ROOT / "schemas" / "asyncapi.json").read_text())
     assert doc["asyncapi"].startswith("3.")
     addresses = {c["address"] for c in doc["channels"].values()}
-    assert {"articles.raw", "events.diplomatic", "articles.dlq", "articles.processed",
-            "events.verbal_cooperation", "events.material_conflict"} <= addresses
+    assert {
+        "articles.raw",
+        "events.diplomatic",
+        "articles.dlq",
+        "articles.processed",
+        "events.verbal_cooperation",
+        "events.material_conflict",
+    } <= addresses
     for channel in doc["channels"].values():
         for message in channel["messages"].values():
             assert "payload" in message
@@ -33,8 +40,17 @@ def test_asyncapi_documents_every_topic():
 def test_event_schema_has_the_contract_fields():
     schema = json.loads((ROOT / "schemas" / "diplomatic-event.v1.schema.json").read_text())
     required = set(schema["required"])
-    assert {"event_id", "article_id", "event_type", "actor", "cameo", "modality",
-            "evidence", "confidence", "extractor"} <= required
+    assert {
+        "event_id",
+        "article_id",
+        "event_type",
+        "actor",
+        "cameo",
+        "modality",
+        "evidence",
+        "confidence",
+        "extractor",
+    } <= required
     assert len(schema["$defs"]["EventType"]["enum"]) == 16
 
 
@@ -42,9 +58,16 @@ def test_data_tables_match_build_script(tmp_path):
     shared = ROOT.parent / "shared" / "data"
     assert shared.is_dir(), "the shared reference data must sit beside the project"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_tables.py"), "--shared", str(shared),
-         "--out", str(tmp_path)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_tables.py"),
+            "--shared",
+            str(shared),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
     )
     for built in tmp_path.glob("*.json"):
         committed = ROOT / "service" / "data" / built.name

@@ -36,9 +36,12 @@ def test_seed_rok_us_phone_call(seed_events):
 
 def test_seed_russia_visit_to_dprk_is_anticipated(seed_events):
     visits = [
-        e for e in seed_events
-        if e.event_type is EventType.CONSULT and e.actor.country == "RUS"
-        and e.recipient is not None and e.recipient.country == "PRK"
+        e
+        for e in seed_events
+        if e.event_type is EventType.CONSULT
+        and e.actor.country == "RUS"
+        and e.recipient is not None
+        and e.recipient.country == "PRK"
     ]
     assert visits, "Putin's visit to the DPRK must code as RUS -> PRK CONSULT"
     assert all(v.modality is Modality.ANTICIPATED for v in visits)
@@ -64,8 +67,12 @@ def test_event_ids_are_deterministic_and_unique(extractor, seed_events):
 
 
 def test_cameo_fields_are_consistent(seed_events):
-    quad = {"verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3,
-            "material_conflict": 4}
+    quad = {
+        "verbal_cooperation": 1,
+        "material_cooperation": 2,
+        "verbal_conflict": 3,
+        "material_conflict": 4,
+    }
     for event in seed_events:
         assert event.cameo.root == event.cameo.code[:2]
         assert event.cameo.quad_class == quad[event.quad_category.value]
@@ -78,7 +85,8 @@ def test_non_diplomatic_article_codes_nothing(extractor):
 
 def test_negation_and_relative_dates(extractor):
     article = Article(
-        id="neg", published_at="2025-02-24",
+        id="neg",
+        published_at="2025-02-24",
         text="The United States did not meet the Iranian delegation on Monday.",
     )
     events = extractor.extract(article)

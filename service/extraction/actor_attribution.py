@@ -16,9 +16,23 @@ from service.extraction.event_classifier import Trigger
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
 _SUBJECTS = ("nsubj", "csubj")
 # Verbs whose direct object is a topic, not a party: "discussed the visit" names no recipient.
-TOPIC_OBJECT_VERBS = {"discuss", "talk", "negotiate", "debate", "consider", "review",
-                      "address", "express", "emphasize", "emphasise", "underscore", "stress",
-                      "raise", "examine", "explore"}
+TOPIC_OBJECT_VERBS = {
+    "discuss",
+    "talk",
+    "negotiate",
+    "debate",
+    "consider",
+    "review",
+    "address",
+    "express",
+    "emphasize",
+    "emphasise",
+    "underscore",
+    "stress",
+    "raise",
+    "examine",
+    "explore",
+}
 _MAX_CLIMB = 4
 
 
@@ -39,7 +53,7 @@ def _children(token: Token, deps: tuple[str, ...]) -> list[Token]:
 
 
 def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in preps:
             out.extend(c for c in prep.children if c.dep_ == "pobj")
@@ -59,7 +73,10 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         agents = [o for p in _children(current, ("agent",)) for o in _children(p, ("pobj",))]
         if agents:
             return agents, inherited
-        if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and current.head is not current:
+        if (
+            current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl")
+            and current.head is not current
+        ):
             current, inherited = current.head, True
             continue
         break

@@ -24,7 +24,7 @@ _AMBIGUOUS = {"us", "un", "eu", "am", "is", "it", "in", "be", "me", "so", "no", 
 
 
 def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
-    return list(nlp.tokenizer.pipe(names))
+    return [nlp.make_doc(name) for name in names]
 
 
 class ActorRecognizer:
@@ -76,7 +76,7 @@ class ActorRecognizer:
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always ends a sentence: headlines and bylines are not run-ons."""
     for token in doc[:-1]:
-        if "\n" in token.text_with_ws and token.is_space or token.text_with_ws.endswith("\n"):
+        if ("\n" in token.text_with_ws and token.is_space) or token.text_with_ws.endswith("\n"):
             doc[token.i + 1].is_sent_start = True
     return doc
 

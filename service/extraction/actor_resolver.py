@@ -55,8 +55,10 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
             continue
         tokens.extend(child.subtree)
     # A parenthesis opened inside the phrase and closed outside it is not part of it.
-    while tokens and tokens[-1].text == "(" or (
-        len(tokens) > 1 and tokens[-2].text == "(" and tokens[-1].i == tokens[-2].i + 1
+    while (tokens and tokens[-1].text == "(") or (
+        len(tokens) > 1
+        and tokens[-2].text == "("
+        and tokens[-1].i == tokens[-2].i + 1
         and not any(t.text == ")" for t in tokens)
     ):
         tokens = tokens[:-1] if tokens[-1].text == "(" else tokens[:-2]

@@ -14,13 +14,45 @@ from spacy.tokens import Span, Token
 
 from service.extraction import tables
 
-LIGHT_VERBS = {"hold", "have", "make", "pay", "conduct", "begin", "start", "launch",
-               "carry", "stage", "plan", "schedule", "resume", "continue", "join", "attend"}
+LIGHT_VERBS = {
+    "hold",
+    "have",
+    "make",
+    "pay",
+    "conduct",
+    "begin",
+    "start",
+    "launch",
+    "carry",
+    "stage",
+    "plan",
+    "schedule",
+    "resume",
+    "continue",
+    "join",
+    "attend",
+}
 # Verbs whose own CAMEO reading is rarely an event between actors when used with a clause.
 REPORTING_VERBS = {"say", "tell", "state", "add", "note", "report", "indicate", "according"}
 # Verbs that frame another event ("is expected to visit") rather than being one.
-FRAMING_VERBS = {"expect", "plan", "intend", "hope", "want", "seem", "appear", "schedule",
-                 "set", "continue", "try", "seek", "wish", "like", "aim", "prepare"}
+FRAMING_VERBS = {
+    "expect",
+    "plan",
+    "intend",
+    "hope",
+    "want",
+    "seem",
+    "appear",
+    "schedule",
+    "set",
+    "continue",
+    "try",
+    "seek",
+    "wish",
+    "like",
+    "aim",
+    "prepare",
+}
 _PATTERN_WINDOW = 12
 
 

@@ -41,7 +41,7 @@ def resolve(sentence: Span, published: date | None, modality: Modality) -> date 
                 # "on Monday" in Monday's paper is that day, not a week before.
                 base += timedelta(days=1)
             settings["RELATIVE_BASE"] = base
-        parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
         if parsed is not None:
             return parsed.date()
     return None

@@ -27,6 +27,7 @@ from service.models import (
     Modality,
     QuadCategory,
 )
+from service.models import Span as EvidenceSpan
 
 # Fixed namespace: ids must not change between releases for the same event key.
 EVENT_NAMESPACE = uuid.UUID("5b0c8c1e-3f1a-4c55-9d7e-6a1f3c2b9e41")
@@ -76,15 +77,22 @@ def _ref(actor: ResolvedActor) -> ActorRef:
 def event_key(article_id: str, candidate: Candidate) -> str:
     recipient = candidate.recipient.key if candidate.recipient else "-"
     return "|".join(
-        (article_id, candidate.event.event_type.value, candidate.actor.key, recipient,
-         candidate.modality.value)
+        (
+            article_id,
+            candidate.event.event_type.value,
+            candidate.actor.key,
+            recipient,
+            candidate.modality.value,
+        )
     )
 
 
 def _better(new: Candidate, old: Candidate) -> bool:
     """Keep the most informative statement of a repeated event."""
+
     def score(c: Candidate) -> tuple[float, ...]:
-        return (c.event.mode is not None, c.confidence, -c.sentence_index)  # type: ignore[return-value]
+        return (float(c.event.mode is not None), c.confidence, -float(c.sentence_index))
+
     return score(new) > score(old)
 
 
@@ -97,7 +105,8 @@ def merge(article_id: str, candidates: list[Candidate]) -> list[Candidate]:
     # A restatement without a recipient folds into the fuller statement of the same event.
     full = {(c.event.event_type, c.actor.key, c.modality) for c in best.values() if c.recipient}
     kept = [
-        c for c in best.values()
+        c
+        for c in best.values()
         if c.recipient or (c.event.event_type, c.actor.key, c.modality) not in full
     ]
     return sorted(kept, key=lambda c: (c.sentence_index, c.trigger.token.i, c.actor.start))
@@ -136,7 +145,7 @@ def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> Di
             sentence_index=candidate.sentence_index,
             start=sentence.start_char,
             end=sentence.end_char,
-            trigger={"text": trigger.text, "start": trigger.start_char, "end": trigger.end_char},
+            trigger=EvidenceSpan(text=trigger.text, start=trigger.start_char, end=trigger.end_char),
         ),
         confidence=round(candidate.confidence, 3),
         extractor=extractor,

@@ -16,12 +16,52 @@ from service.models import Modality
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"could", "may", "might", "would", "should", "can"}
-ANTICIPATING_VERBS = {"expect", "plan", "schedule", "intend", "prepare", "set", "due", "aim",
-                      "anticipate", "agree", "promise", "pledge", "vow", "hope", "want", "seek"}
-ANTICIPATING_MODIFIERS = {"anticipated", "planned", "upcoming", "expected", "scheduled",
-                          "forthcoming", "proposed", "impending", "future", "next", "coming"}
-SPEECH_VERBS = {"say", "pledge", "promise", "vow", "announce", "state", "tell", "agree", "add",
-                "confirm", "insist", "declare", "assure"}
+ANTICIPATING_VERBS = {
+    "expect",
+    "plan",
+    "schedule",
+    "intend",
+    "prepare",
+    "set",
+    "due",
+    "aim",
+    "anticipate",
+    "agree",
+    "promise",
+    "pledge",
+    "vow",
+    "hope",
+    "want",
+    "seek",
+}
+ANTICIPATING_MODIFIERS = {
+    "anticipated",
+    "planned",
+    "upcoming",
+    "expected",
+    "scheduled",
+    "forthcoming",
+    "proposed",
+    "impending",
+    "future",
+    "next",
+    "coming",
+}
+SPEECH_VERBS = {
+    "say",
+    "pledge",
+    "promise",
+    "vow",
+    "announce",
+    "state",
+    "tell",
+    "agree",
+    "add",
+    "confirm",
+    "insist",
+    "declare",
+    "assure",
+}
 HYPOTHETICAL_MODIFIERS = {"potential", "possible", "hypothetical", "prospective", "likely"}
 FUTURE_PHRASES = re.compile(
     r"\b(in the (coming|next) (days|weeks|months)|next (week|month|year)|"

@@ -89,7 +89,9 @@ class VerbEntry:
 def verbs() -> dict[str, VerbEntry]:
     data = _load("verbs.json")
     blocks = [
-        tuple(VerbPattern(tuple(frozenset(w) for w in p["words"]), p["code"]) for p in b["patterns"])
+        tuple(
+            VerbPattern(tuple(frozenset(w) for w in p["words"]), p["code"]) for p in b["patterns"]
+        )
         for b in data["blocks"]
     ]
     return {

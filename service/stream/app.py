@@ -48,15 +48,20 @@ app = faust.App(
 
 
 def _raw_topic(name: str) -> faust.TopicT:
-    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                     value_serializer="raw")
+    return app.topic(
+        name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
 
 
 articles_topic = _raw_topic(settings.topic_articles)
 output_topics: dict[str, faust.TopicT] = {
     name: _raw_topic(name)
-    for name in (settings.topic_events, *settings.routed_topics.values(), settings.topic_dlq,
-                 settings.topic_processed)
+    for name in (
+        settings.topic_events,
+        *settings.routed_topics.values(),
+        settings.topic_dlq,
+        settings.topic_processed,
+    )
 }
 
 
@@ -71,8 +76,11 @@ class PoolService(Service):
         await self.pool.start()
         metrics.POOL_PROCESSES.set(settings.worker_processes)
         metrics.BUILD.info({"version": __version__, "model": self.pool.model_info or ""})
-        log.info("extraction pool ready: %d process(es), %s", settings.worker_processes,
-                 self.pool.model_info)
+        log.info(
+            "extraction pool ready: %d process(es), %s",
+            settings.worker_processes,
+            self.pool.model_info,
+        )
 
     async def on_stop(self) -> None:
         await self.pool.stop()
@@ -80,7 +88,7 @@ class PoolService(Service):
 
 
 pool_service = PoolService()
-app.service(pool_service)
+app.service(pool_service)  # type: ignore[arg-type]  # instances are accepted too
 lag_monitor = LagMonitor(settings.bootstrap_servers, settings.app_id)
 
 
@@ -95,10 +103,16 @@ processor = BatchProcessor(settings, pool_service.pool, _send)
 
 @app.agent(articles_topic, concurrency=1)
 async def code_articles(stream: faust.StreamT) -> None:
-    async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_seconds):
+    batches = stream.take_events  # type: ignore[attr-defined]  # missing from StreamT stubs
+    async for batch in batches(settings.batch_size, within=settings.batch_wait_seconds):
         records = [
-            InputRecord(e.message.topic, e.message.partition, e.message.offset, e.message.key,
-                        e.message.value)
+            InputRecord(
+                e.message.topic,
+                e.message.partition,
+                e.message.offset,
+                e.message.key,
+                e.message.value,
+            )
             for e in batch
         ]
         await processor.process(records)

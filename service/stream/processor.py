@@ -94,8 +94,9 @@ class BatchProcessor:
             headers = codec.dead_letter_headers(
                 reason, error, record.topic, record.partition, record.offset
             )
-            pending.append(await self.send(self.settings.topic_dlq, record.key, record.value,
-                                           headers))
+            pending.append(
+                await self.send(self.settings.topic_dlq, record.key, record.value, headers)
+            )
         elif item.outcome is not None:
             for event in item.outcome.events:
                 out = codec.encode_event(event)
@@ -106,13 +107,12 @@ class BatchProcessor:
                 event_ids.append(event.event_id)
         await asyncio.gather(*pending)
 
-        status = "dead_letter" if item.failure else "ok"
         article_id = item.article.id if item.article else None
         key = article_id or f"{record.topic}/{record.partition}/{record.offset}"
         done = time.perf_counter()
         processed = ProcessedRecord(
             article_id=article_id,
-            status=status,
+            status="dead_letter" if item.failure else "ok",
             reason=item.failure[0].value if item.failure else None,
             event_count=len(event_ids),
             event_ids=event_ids,
@@ -125,8 +125,9 @@ class BatchProcessor:
             extractor=Extractor(version=_version(), model=self.pool.model_info or "unknown"),
         )
         # The processed record's id is stable per input position, so a redelivery repeats it.
-        ce_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{record.topic}/{record.partition}/"
-                                                   f"{record.offset}"))
+        ce_id = str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{record.topic}/{record.partition}/{record.offset}")
+        )
         out = codec.encode_processed(processed, key, ce_id)
         await (await self.send(self.settings.topic_processed, out.key, out.value, out.headers))
 

@@ -71,7 +71,9 @@ class ExtractionPool:
     async def start(self) -> None:
         context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_init,
+            max_workers=self.processes,
+            mp_context=context,
+            initializer=_init,
             initargs=(self.model,),
         )
         loop = asyncio.get_running_loop()

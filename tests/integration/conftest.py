@@ -69,7 +69,9 @@ def bootstrap_servers() -> str:
 
 
 @pytest.fixture(scope="session")
-def worker(bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningWorker]:
+def worker(
+    bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningWorker]:
     run = f"it-{uuid.uuid4().hex[:8]}"
     port = _free_port()
     env = {
@@ -92,7 +94,11 @@ def worker(bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory) -> 
     cli = Path(sys.executable).with_name("diplomatic-events")
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [str(cli), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+            [str(cli), "worker"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
             start_new_session=True,
         )
     running = RunningWorker(_settings_from(env), env, f"http://127.0.0.1:{port}", process, log)

@@ -36,8 +36,9 @@ async def _produce(servers: str, topic: str, records: list[tuple[bytes, bytes]])
 
 
 async def _consume(servers: str, topic: str, expected: int, timeout: float) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=servers, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     await consumer.start()
     out: list = []
     deadline = time.monotonic() + timeout
@@ -101,8 +102,16 @@ def test_seed_events_come_out_with_cloudevents_headers(traffic):
     _, _, _, _, events = traffic
     parsed = [(m, DiplomaticEvent.model_validate_json(m.value)) for m in events]
     seed = [e for _, e in parsed if e.article_id == "seed-article-rok-us-call"]
-    dyads = {(e.event_type.value, e.actor.country, e.recipient.country if e.recipient else None,
-              e.mode, e.modality.value) for e in seed}
+    dyads = {
+        (
+            e.event_type.value,
+            e.actor.country,
+            e.recipient.country if e.recipient else None,
+            e.mode,
+            e.modality.value,
+        )
+        for e in seed
+    }
     assert ("CONSULT", "KOR", "USA", "phone", "asserted") in dyads
     assert ("CONSULT", "RUS", "PRK", "visit", "anticipated") in dyads
     for message, event in parsed:
@@ -121,7 +130,8 @@ def test_events_are_routed_by_quad_category(worker, traffic):
     expected = [e.event_id for e in parsed if e.quad_category == parsed[0].quad_category]
     routed = asyncio.run(_consume(worker.settings.bootstrap_servers, topic, len(expected), 30))
     assert sorted(DiplomaticEvent.model_validate_json(m.value).event_id for m in routed) == sorted(
-        expected)
+        expected
+    )
 
 
 def test_metrics_endpoint_after_traffic(worker, traffic):
@@ -142,8 +152,9 @@ def test_metrics_endpoint_after_traffic(worker, traffic):
     assert samples["diplomatic_events_articles_consumed_total"] == len(records)
     assert samples["diplomatic_events_articles_processed_total"] == len(articles)
     assert samples['diplomatic_events_articles_failed_total{reason="invalid_json"}'] == 1
-    published = sum(v for k, v in samples.items()
-                    if k.startswith("diplomatic_events_events_published_total{"))
+    published = sum(
+        v for k, v in samples.items() if k.startswith("diplomatic_events_events_published_total{")
+    )
     assert published == 2 * len(events)  # every event goes to the main and a routed topic
     assert samples["diplomatic_events_extraction_duration_seconds_count"] == len(articles)
     assert samples["diplomatic_events_end_to_end_latency_seconds_count"] == len(records)
