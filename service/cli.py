@@ -150,7 +150,7 @@ def tail(
             ("trigger", 16),
             ("article", 22),
         ):
-            table.add_column(name, width=width, no_wrap=True, overflow="ellipsis")
+            table.add_column(name, min_width=width, no_wrap=True, overflow="ellipsis")
         return table
 
     async def run() -> None:

@@ -1,0 +1,23 @@
+# The two commands of the README, and a few helpers. Each target is one script.
+.PHONY: demo test install kafka-start kafka-stop schemas tables
+
+demo:        ## install, start Kafka and the worker, publish samples, show events
+	scripts/demo
+
+test:        ## lint, types, unit and integration tests against a real broker
+	scripts/test
+
+install:     ## venv, package, model, Kafka jars
+	scripts/bootstrap
+
+kafka-start:
+	scripts/kafka start
+
+kafka-stop:
+	scripts/kafka stop
+
+schemas:     ## regenerate schemas/ from the models
+	.venv/bin/diplomatic-events schemas
+
+tables:      ## regenerate service/data from ../shared/data
+	.venv/bin/python scripts/build_tables.py
