@@ -20,6 +20,11 @@ cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
 
 
+def warn(message: str) -> None:
+    """One plain line on stderr (never wrapped, so tools can parse ``file:line:``)."""
+    sys.stderr.write(message + "\n")
+
+
 @cli.command()
 def worker(
     loglevel: Annotated[str | None, typer.Option(help="Overrides the configured level.")] = None,
@@ -79,7 +84,7 @@ def extract(
         for source, number, item in _read_articles(files or []):
             if isinstance(item, str):
                 bad += 1
-                err.print(f"{source}:{number}: skipped: {item}", highlight=False)
+                warn(f"{source}:{number}: skipped: {item}")
                 continue
             read += 1
             for event in extractor.extract(item):
@@ -87,7 +92,7 @@ def extract(
             progress.advance(task)
     sys.stdout.flush()
     if read == 0:
-        err.print(f"no article could be read ({bad} bad line(s))")
+        warn(f"no article could be read ({bad} bad line(s))")
         raise typer.Exit(1)
 
 
@@ -109,7 +114,7 @@ def produce(
         try:
             for source, number, item in _read_articles(files):
                 if isinstance(item, str):
-                    err.print(f"{source}:{number}: skipped: {item}", highlight=False)
+                    warn(f"{source}:{number}: skipped: {item}")
                     continue
                 value = item.model_dump_json(exclude_none=True).encode()
                 await producer.send_and_wait(settings.topic_articles, value, key=item.id.encode())
