@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from service import codec
+from service import __version__, codec
 from service.codec import DeadLetterReason, DecodeError
 from service.models import Article, Extractor, ProcessedRecord, QuadCategory
 from service.settings import Settings
@@ -122,7 +122,7 @@ class BatchProcessor:
             received_at=item.received_at,
             extraction_seconds=round(item.outcome.seconds, 6) if item.outcome else 0.0,
             total_seconds=round(done - item.received, 6),
-            extractor=Extractor(version=_version(), model=self.pool.model_info or "unknown"),
+            extractor=Extractor(version=__version__, model=self.pool.model_info or "unknown"),
         )
         # The processed record's id is stable per input position, so a redelivery repeats it.
         ce_id = str(
@@ -138,9 +138,3 @@ class BatchProcessor:
         else:
             metrics.ARTICLES_PROCESSED.inc()
         metrics.END_TO_END_SECONDS.observe(time.perf_counter() - item.received)
-
-
-def _version() -> str:
-    from service import __version__
-
-    return __version__
