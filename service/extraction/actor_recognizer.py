@@ -76,7 +76,7 @@ class ActorRecognizer:
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always ends a sentence: headlines and bylines are not run-ons."""
     for token in doc[:-1]:
-        if ("\n" in token.text_with_ws and token.is_space) or token.text_with_ws.endswith("\n"):
+        if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
 

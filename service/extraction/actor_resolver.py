@@ -54,15 +54,12 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
         if child.dep_ == "prep" and (child.lower_ not in _OWNER_PREPS or head.i not in agent_heads):
             continue
         tokens.extend(child.subtree)
+    tokens.sort(key=lambda t: t.i)
     # A parenthesis opened inside the phrase and closed outside it is not part of it.
-    while (tokens and tokens[-1].text == "(") or (
-        len(tokens) > 1
-        and tokens[-2].text == "("
-        and tokens[-1].i == tokens[-2].i + 1
-        and not any(t.text == ")" for t in tokens)
-    ):
-        tokens = tokens[:-1] if tokens[-1].text == "(" else tokens[:-2]
-    return sorted(tokens, key=lambda t: t.i)
+    opened = [n for n, t in enumerate(tokens) if t.text == "(" and t.i > head.i]
+    if opened and not any(t.text == ")" for t in tokens[opened[-1] :]):
+        tokens = tokens[: opened[-1]]
+    return tokens
 
 
 def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:

@@ -61,7 +61,6 @@ class ExtractionPool:
         self.model = model
         self._executor: ProcessPoolExecutor | None = None
         self.model_info: str | None = None
-        self.in_flight = 0
         self._started = asyncio.Event()
 
     @property
@@ -101,11 +100,7 @@ class ExtractionPool:
         size = -(-len(articles) // self.processes)
         chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
         loop = asyncio.get_running_loop()
-        self.in_flight += len(articles)
-        try:
-            results = await asyncio.gather(
-                *(loop.run_in_executor(self._executor, _extract_chunk, c) for c in chunks)
-            )
-        finally:
-            self.in_flight -= len(articles)
+        results = await asyncio.gather(
+            *(loop.run_in_executor(self._executor, _extract_chunk, c) for c in chunks)
+        )
         return [outcome for chunk in results for outcome in chunk]
