@@ -38,6 +38,32 @@ OLD_PLOVER_LABELS = {
     "DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT",
     "YIELD": "CONCEDE", "ENGAGE": "COOPERATE", "EXPEL": "COERCE",
 }  # fmt: skip
+# Where the 2021 crosswalk and the PLOVER 2.0 manual disagree, the manual wins (its event
+# definitions and mode lists are the reference); each line says why.
+CROSSWALK_FIXES: dict[str, dict[str, Any]] = {
+    # Manual, AGREE: "sign or ratify agreements" (the crosswalk files 057 under SUPPORT).
+    "057": {"event_type": "AGREE", "mode": None},
+    # Manual, SANCTION/discontinue: "International (political or economic) sanctions".
+    "163": {"event_type": "SANCTION", "mode": "discontinue"},
+    "1631": {"event_type": "SANCTION", "mode": "discontinue"},
+    "1632": {"event_type": "SANCTION", "mode": "discontinue"},
+    # Manual, SANCTION/convict: being found guilty is a SANCTION mode in 2.0.
+    "116": {"event_type": "SANCTION", "mode": "convict"},
+    # Manual, ASSAULT modes: "aerial", "targeted" and "destroy" replace the old names.
+    "195": {"event_type": "ASSAULT", "mode": "aerial"},
+    "185": {"event_type": "ASSAULT", "mode": "targeted"},
+    "186": {"event_type": "ASSAULT", "mode": "targeted"},
+    "202": {"event_type": "ASSAULT", "mode": "targeted"},
+    "1712": {"event_type": "ASSAULT", "mode": "destroy"},
+    # Manual, RETREAT/resign: "Official resignation" (no CAMEO code of its own; 0831 is
+    # "accede to demands for change in leadership", the nearest).
+    "0831": {"event_type": "RETREAT", "mode": "resign"},
+    # Manual, COERCE/restrict covers bans on parties and politicians ("ban" is no mode).
+    "1722": {"event_type": "COERCE", "mode": "restrict"},
+    "132": {"event_type": "THREATEN", "mode": "restrict"},
+    # Manual, RETREAT/withdraw: "Retreat from territory or withdraw forces".
+    "0874": {"event_type": "RETREAT", "mode": "withdraw"},
+}
 QUAD_CLASS = {  # PLOVER quad category -> the 1..4 quad class numbering of GDELT/ICEWS
     "VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2,
     "VERBAL CONFLICT": 3, "MATERIAL CONFLICT": 4,
@@ -154,8 +180,70 @@ def build_actors(shared: Path) -> list[dict[str, Any]]:
                 )
                 else "actor"
             )
-            actors.append({"names": names, "roles": entry["roles"], "kind": kind, "file": name})
+            if kind == "country":
+                names = sorted(set(names) | plural_demonyms(names))
+            roles = [{**r, "code": organisation_code(r["code"], names)} for r in entry["roles"]]
+            actors.append({"names": names, "roles": roles, "kind": kind, "file": name})
+    actors.extend(
+        {"names": names, "roles": [{"code": code, "start": None, "end": None}],
+         "kind": "country", "file": "project"}
+        for code, names in PROJECT_COUNTRY_NAMES.items()
+    )  # fmt: skip
     return actors
+
+
+# Abbreviations and names news uses that the Phoenix country dictionary lacks.
+PROJECT_COUNTRY_NAMES = {
+    "CHN": ["prc", "p.r.c."], "COD": ["drc", "d.r.c."], "TWN": ["roc"], "GBR": ["uk", "britons"],
+    "EU": ["eu", "e.u.", "european union", "brussels"], "AU": ["african union", "au"],
+    "WHO": ["who", "world health organization", "world health organisation"],
+    "WB": ["world bank"], "GCC": ["gulf cooperation council", "gcc"],
+    "SCO": ["shanghai cooperation organisation", "shanghai cooperation organization"],
+    "G7": ["g7", "group of seven"], "G20": ["g20", "group of 20"],
+    "OSCE": ["osce", "organization for security and co-operation in europe"],
+    "IMG": ["islamic state", "daesh", "isil"],
+}  # fmt: skip
+# Phoenix IGO codes -> the organisation codes the project publishes (longest prefix wins);
+# other IGO codes keep their three-letter body.
+ORGANISATIONS = {
+    "IGOUNOIAE": "IAEA", "IGOUNOHLH": "WHO", "IGOUNO": "UNO", "IGOEUREEC": "EU",
+    "IGOWSTNAT": "NATO", "IGOSEAASN": "ASEAN", "IGOAFRAFU": "AU", "IGOAFROAU": "AU",
+    "IGOBUSOPC": "OPEC", "IGOBUSIMF": "IMF", "IGOBUSWTO": "WTO", "IGOMEAARL": "LAS",
+    "IGOJUDICC": "ICC", "IGOOAS": "OAS", "IGOMOSOIC": "OIC", "IGOWAFWAS": "ECOWAS",
+}  # fmt: skip
+ORGANISATION_NAMES = {
+    "UNO": "United Nations", "EU": "European Union", "NATO": "NATO", "ASEAN": "ASEAN",
+    "IAEA": "International Atomic Energy Agency", "AU": "African Union", "OAS":
+    "Organization of American States", "OSCE": "OSCE", "GCC": "Gulf Cooperation Council",
+    "ECOWAS": "ECOWAS", "SCO": "Shanghai Cooperation Organisation", "LAS": "Arab League",
+    "OIC": "Organisation of Islamic Cooperation", "IMF": "International Monetary Fund",
+    "WB": "World Bank", "WHO": "World Health Organization", "WTO": "World Trade Organization",
+    "ICC": "International Criminal Court", "OPEC": "OPEC", "G7": "G7", "G20": "G20",
+    "IGO": "other intergovernmental organisation", "NGO": "non-governmental organisation",
+    "IMG": "armed group operating across borders",
+}  # fmt: skip
+
+
+def organisation_code(code: str, names: list[str]) -> str:
+    if not code.startswith("IGO"):
+        return code
+    if "world bank" in names:
+        return "WB"
+    for prefix in sorted(ORGANISATIONS, key=len, reverse=True):
+        if code.startswith(prefix):
+            return ORGANISATIONS[prefix]
+    return "IGO"
+
+
+def plural_demonyms(names: list[str]) -> set[str]:
+    """"Albanian" -> "Albanians", "Israeli" -> "Israelis": people of a country."""
+    out = set()
+    for name in names:
+        if " " in name or len(name) < 4:
+            continue
+        if name.endswith(("an", "i")) or name in ("turk", "kurd", "serb", "croat", "pole", "czech"):
+            out.add(name + ("es" if name.endswith("ch") else "s"))
+    return out
 
 
 # Project-authored additions: generic words for officials that news uses constantly and the
@@ -314,6 +402,7 @@ def build_cameo(shared: Path) -> dict[str, Any]:
         mode = parts[1].lower() if len(parts) > 1 and parts[1] else None
         context = [c.strip().lower() for c in parts[2:] if c.strip()] if len(parts) > 2 else []
         plover[code] = {"event_type": event, "mode": mode, "context": context}
+        plover[code].update(CROSSWALK_FIXES.get(code, {}))
         if comment and code not in labels:
             labels[code] = comment.strip()
     table: dict[str, Any] = {}
@@ -393,6 +482,7 @@ def main() -> None:
     write(out, "verbs.json", ["cameo_verbs"], build_verbs(shared))
     write(out, "cameo.json", ["cameo_labels", "goldstein", "cameo2plover"], build_cameo(shared))
     write(out, "plover.json", ["plover_manual"], build_plover(shared))
+    write(out, "organisations.json", ["phoenix"], ORGANISATION_NAMES)
 
 
 if __name__ == "__main__":

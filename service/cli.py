@@ -220,12 +220,52 @@ def schemas(
         raise typer.Exit(1)
 
 
+@cli.command("eval")
+def evaluate(
+    gsr: Annotated[
+        Path, typer.Option(help="PLOVER gold standard records (PLOVER_GSR_CAMEO.json)")
+    ] = Path("../shared/data/plover/PLOVER_GSR_CAMEO.json"),
+    own: Annotated[bool, typer.Option(help="Also score the project's own test set")] = True,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for report.json and confusion PNGs")
+    ] = None,
+    check: Annotated[bool, typer.Option(help="Exit 1 below the CI thresholds")] = False,
+    model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
+) -> None:
+    """Score the extractor: precision, recall, F1 per field and event type."""
+    from service.evaluation import report, runner
+    from service.extraction import EventExtractor
+    from service.settings import get_settings
+
+    if not gsr.exists():
+        err.print(f"gold standard records not found: {gsr} (pass --gsr PATH)")
+        raise typer.Exit(2)
+    extractor = EventExtractor(model or get_settings().model)
+    reports = [runner.evaluate_gsr(extractor, gsr)]
+    if own:
+        reports.append(runner.evaluate_own(extractor))
+    console = Console()
+    for result in reports:
+        report.print_report(result, console)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        report.write_json(reports, out / "report.json")
+        for result in reports:
+            report.confusion_png(result, out / f"confusion-{result.name}.png")
+        console.print(f"wrote {out}/report.json and confusion PNGs")
+    failures = [line for result in reports for line in runner.shortfalls(result)]
+    for line in failures:
+        warn(f"below threshold: {line}")
+    if check and failures:
+        raise typer.Exit(1)
+
+
 @cli.command("settings")
 def show_settings() -> None:
     """Print the settings in force (from the environment)."""
     from service.settings import get_settings
 
-    print(json.dumps(get_settings().model_dump(), indent=2))
+    print(json.dumps(get_settings().model_dump(mode="json"), indent=2))
 
 
 def main() -> None:

@@ -6,7 +6,9 @@ the values in force.
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
+from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +57,10 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=8000, description="HTTP port: /metrics, /livez, /readyz.")
     lag_interval_seconds: float = Field(
         default=10.0, gt=0, description="How often consumer lag is measured."
+    )
+    data_dir: Path = Field(
+        default=Path(tempfile.gettempdir()) / "diplomatic-events",
+        description="Scratch directory of the stream library (no state is kept there).",
     )
     log_level: str = Field(default="info", description="Log level of the worker.")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from service.extraction.actor_recognizer import ACTOR_SPANS
 from service.extraction.event_classifier import Trigger
 
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
@@ -34,12 +35,16 @@ TOPIC_OBJECT_VERBS = {
     "explore",
 }
 _MAX_CLIMB = 4
+_RELATIVE_TAGS = {"WP", "WDT"}  # who, which, that
 
 
 @dataclass
 class Attribution:
     actors: list[Token] = field(default_factory=list)
     recipients: list[Token] = field(default_factory=list)
+    # Deeper candidates, nearest first, used only when no direct recipient resolves:
+    # actor names inside the trigger's complement ("threatened to cut ties with Russia").
+    fallback_recipients: list[Token] = field(default_factory=list)
     reciprocal: bool = False  # "talks between X and Y": every side is an actor
     inherited_subject: bool = False
 
@@ -65,8 +70,12 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
     current, inherited = verb, False
     for _ in range(_MAX_CLIMB):
         subjects = _children(current, _SUBJECTS)
-        if subjects:
+        if subjects and not (current.dep_ == "relcl" and subjects[0].tag_ in _RELATIVE_TAGS):
             return subjects, inherited
+        if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"):
+            # "troops who attacked ...", "rebels attacking ...": the noun they modify.
+            if not _children(current, ("nsubjpass",)):
+                return [current.head], inherited
         passive = _children(current, ("nsubjpass",))
         if passive and current is not verb:
             return passive, True  # "Putin is expected to visit": the raised subject
@@ -83,7 +92,36 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
     return [], inherited
 
 
+_NOT_COMPLEMENT = {"nsubj", "nsubjpass", "csubj", "advcl", "conj", "cc", "punct", "parataxis"}
+
+
+def _complement_actor_heads(anchor: Token, exclude: set[int]) -> list[Token]:
+    """Heads of actor names in what the anchor takes as complement, in text order."""
+    doc = anchor.doc
+    inside: set[int] = set()
+    for child in anchor.children:
+        if child.dep_ not in _NOT_COMPLEMENT:
+            inside.update(t.i for t in child.subtree)
+    heads = [
+        span.root
+        for span in doc.spans[ACTOR_SPANS]
+        if span.start in inside and span.start not in exclude
+    ]
+    return sorted(heads, key=lambda t: t.i)
+
+
 def attribute(trigger: Trigger) -> Attribution:
+    result = _attribute(trigger)
+    taken = {t.i for head in result.actors for t in head.subtree}
+    anchors = [trigger.token] + ([trigger.light_verb] if trigger.light_verb is not None else [])
+    for anchor in anchors:
+        if anchor.lemma_.lower() in TOPIC_OBJECT_VERBS:
+            continue  # "discussed Putin's visit": the visit's actors are not the recipients
+        result.fallback_recipients += _complement_actor_heads(anchor, taken)
+    return result
+
+
+def _attribute(trigger: Trigger) -> Attribution:
     result = Attribution()
     token = trigger.token
     if trigger.nominal:

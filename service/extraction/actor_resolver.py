@@ -8,8 +8,10 @@ States") yields several. Dated dictionary roles are resolved on the article's da
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 
+import pycountry
 from spacy.tokens import Span, Token
 
 from service.extraction import tables
@@ -35,10 +37,25 @@ class ResolvedActor:
         return self.code or self.country or self.text.lower()
 
 
+@cache
+def display_name(code: str | None) -> str | None:
+    """ "PRK" -> "North Korea", "NATO" -> "NATO": the name readers know."""
+    if code is None:
+        return None
+    if code in tables.organisations():
+        return tables.organisations()[code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
 def split_code(code: str) -> tuple[str | None, str | None]:
-    """``KORGOV`` -> (KOR, GOV); ``IGOUNO`` -> (UNO, None); ``RUS`` -> (RUS, None)."""
-    if code.startswith("IGO") and len(code) >= 6:
-        return code[3:6], None
+    """``KORGOV`` -> (KOR, GOV); ``NATO`` -> (NATO, None); ``RUS`` -> (RUS, None)."""
+    if code in tables.organisations():
+        return code, None
+    if code.startswith("IGO"):
+        return "IGO", None
     country = code[:3] if len(code) >= 3 else None
     sector = code[3:6] if len(code) >= 6 else None
     return country, sector
@@ -51,7 +68,10 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "appos"):
             continue
-        if child.dep_ == "prep" and (child.lower_ not in _OWNER_PREPS or head.i not in agent_heads):
+        # "officials from X", "thousands of students": whose, or of whom, the phrase speaks.
+        if child.dep_ == "prep" and not (
+            child.lower_ == "of" or (child.lower_ in _OWNER_PREPS and head.i in agent_heads)
+        ):
             continue
         tokens.extend(child.subtree)
     tokens.sort(key=lambda t: t.i)
@@ -64,6 +84,24 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
 
 def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:
     return [s for s in doc_spans if s.start in indices]
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    agent_heads = {t.i for span in head.doc.spans[AGENT_SPANS] for t in span}
+    return _phrase_tokens(head, agent_heads)
+
+
+def unnamed(head: Token) -> ResolvedActor | None:
+    """A phrase with a sector word but no country ("the minister", "rebels"): the actor
+    without its country, for ``coreference`` to complete from the context."""
+    tokens = phrase_tokens(head)
+    indices = {t.i for t in tokens}
+    agents = _spans_in(list(head.doc.spans[AGENT_SPANS]), indices)
+    if not agents:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    sector = agents[0].kb_id_
+    return ResolvedActor(head.doc.text[start:end], start, end, None, None, sector, None, 0.5)
 
 
 def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
@@ -80,7 +118,7 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     resolved: list[tuple[Span, tables.ActorEntry, tables.Role]] = []
     for span in actor_spans:
         entry = entries[int(span.kb_id_)]
-        role = entry.role_on(on)
+        role = entry.role_on(on) or (entry.last_role_before(on) if on else None)
         if role is not None:
             resolved.append((span, entry, role))
     if not resolved:
@@ -98,7 +136,7 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     for span, entry, role in chosen:
         country, role_sector = split_code(role.code)
         actor_sector = role_sector or sector
-        code = role.code if role.code.startswith("IGO") else f"{country}{actor_sector or ''}"
+        code = f"{country}{actor_sector or ''}"
         confidence = 0.9 if entry.kind == "country" else 0.8
         if len(chosen) > 1:
             # Coordinated: each actor's mention is its own name plus the shared head.
@@ -112,7 +150,7 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
                 text=text,
                 start=text_start,
                 end=text_end,
-                name=entry.name.title(),
+                name=display_name(country) if entry.kind == "country" else entry.name.title(),
                 country=country,
                 sector=actor_sector,
                 code=code,

@@ -1,9 +1,13 @@
-"""Stage 2: find event triggers in a sentence and give each a CAMEO code.
+"""Stage 2: find event triggers in a sentence and give each a CAMEO code and PLOVER type.
 
-Verbal triggers come from the CAMEO verb dictionary (default code per verb, refined by the
-words that follow it: ``discuss ... by telephone`` -> 041). Nominal triggers ("Putin's
-visit", "held a phone call") come from the project's own list of event nouns; when such a
-noun is the object of a light verb ("hold", "pay", "make"), the verb carries its actors.
+Triggers come from the project's lexicon (``triggers.json``): each verb or noun lemma has
+readings tried in order, each constrained by what the parse shows around the word (its
+particle, prepositions, objects, complement clause). "Sign an agreement" is AGREE, "strike
+a deal" is AGREE, "strike a village" is ASSAULT. A verb the lexicon does not know falls back
+to the CAMEO verb dictionary at low specificity.
+
+A trigger inside the complement of a verbal event ("demanded the release of", "threatened
+to strike", "accused X of attacking Y") is that event's content, not an event of its own.
 """
 
 from __future__ import annotations
@@ -31,10 +35,29 @@ LIGHT_VERBS = {
     "continue",
     "join",
     "attend",
+    "issue",
+    "lodge",
+    "file",
+    "express",
+    "voice",
+    "offer",
+    "give",
+    "go",
+    "open",
+    "mount",
+    "announce",
+    "declare",
+    "impose",
+    "sign",
+    "reach",
+    "send",
+    "provide",
+    "deliver",
+    "grant",
+    "extend",
 }
-# Verbs whose own CAMEO reading is rarely an event between actors when used with a clause.
-REPORTING_VERBS = {"say", "tell", "state", "add", "note", "report", "indicate", "according"}
-# Verbs that frame another event ("is expected to visit") rather than being one.
+# Verbs that report or frame another event rather than being one.
+REPORTING_VERBS = {"say", "tell", "state", "add", "note", "report", "indicate", "accord"}
 FRAMING_VERBS = {
     "expect",
     "plan",
@@ -53,40 +76,175 @@ FRAMING_VERBS = {
     "aim",
     "prepare",
 }
+# Event types whose complement is what is said, asked, refused...: the event embedded there
+# is their content. (Same-type embedding - "met to discuss" - is one event as well.)
+CONTENT_TYPES = {
+    "AGREE",
+    "REQUEST",
+    "REJECT",
+    "THREATEN",
+    "ACCUSE",
+    "SUPPORT",
+    "CONSULT",
+    "CONCEDE",
+}
+# Verbs whose object is a topic: an event named there is reported, not absorbed.
+TOPIC_VERBS = {"discuss", "talk", "debate", "consider", "review", "address", "examine"}
+_NOT_COMPLEMENT = {
+    "nsubj",
+    "nsubjpass",
+    "csubj",
+    "advcl",
+    "conj",
+    "cc",
+    "punct",
+    "parataxis",
+    "advmod",
+    "npadvmod",
+    "mark",
+    "aux",
+    "auxpass",
+    "neg",
+    "appos",
+}
+_ARGUMENT_DEPS = {"dobj", "dative", "attr", "oprd", "acomp", "nsubjpass", "xcomp", "ccomp"}
 _PATTERN_WINDOW = 12
+_FALLBACK_SPECIFICITY = 0.4
+import os
+NO_FALLBACK = bool(os.environ.get('NOFB'))
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """An event trigger: the token that names the event and its CAMEO code."""
+    """An event trigger: the token that names the event, its CAMEO code and PLOVER type."""
 
     token: Token
     span: Span
     cameo_code: str
+    event_type: str
+    mode: str | None  # a mode the reading fixes ("pull out troops": withdraw)
     nominal: bool
     light_verb: Token | None
-    specificity: float  # 1.0 when a dictionary pattern matched, lower for a default code
+    specificity: float  # 1.0 for a constrained reading, less for defaults and fallbacks
 
 
-def _matches(pattern: tables.VerbPattern, following: list[Token]) -> bool:
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _words(token: Token) -> set[str]:
+    """A token's lemma and surface form, plus its compound and adjective modifiers."""
+    out = {_lemma(token), token.lower_}
+    out.update(_lemma(c) for c in token.children if c.dep_ in ("compound", "amod", "nummod"))
+    return out
+
+
+def argument_words(token: Token) -> set[str]:
+    """Lemmas of what a verb takes: objects, prepositional objects, complement verbs and
+    their objects ("threatened to impose sanctions" -> impose, sanction)."""
+    out: set[str] = set()
+    for child in token.children:
+        if child.dep_ in _ARGUMENT_DEPS:
+            for item in (child, *child.conjuncts):
+                out |= _words(item)
+            if child.dep_ in ("xcomp", "ccomp", "dobj"):
+                out |= _second_level(child)
+        elif child.dep_ in ("prep", "agent"):
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    for item in (grand, *grand.conjuncts):
+                        out |= _words(item)
+                    out |= _second_level(grand)
+    return out
+
+
+def _second_level(token: Token) -> set[str]:
+    out: set[str] = set()
+    for child in token.children:
+        if child.dep_ in ("dobj", "xcomp", "attr", "nsubjpass", "prt"):
+            out |= _words(child)
+        elif child.dep_ == "prep":
+            out |= {_lemma(g) for g in child.children if g.dep_ in ("pobj", "pcomp")}
+    return out
+
+
+def _fits(sense: tables.Sense, token: Token, arguments: set[str]) -> bool:
+    children = list(token.children)
+    particles = {_lemma(c) for c in children if c.dep_ == "prt"}
+    preps = {_lemma(c) for c in children if c.dep_ in ("prep", "agent")}
+    if sense.prt and not sense.prt & particles:
+        return False
+    if sense.not_prt & particles or sense.not_prep & preps:
+        return False
+    if sense.prep and not sense.prep & preps:
+        return False
+    if sense.obj and not sense.obj & arguments:
+        return False
+    if sense.not_obj & arguments:
+        return False
+    if sense.advmod and not sense.advmod & {_lemma(c) for c in children if c.dep_ == "advmod"}:
+        return False
+    if sense.xcomp and not any(c.dep_ == "xcomp" for c in children):
+        return False
+    return not (sense.ccomp and not any(c.dep_ == "ccomp" for c in children))
+
+
+def _event_type(code: str, sense: tables.Sense | None) -> str | None:
+    if sense is not None and sense.event_type:
+        return sense.event_type
+    entry = tables.cameo().get(code)
+    return entry["event_type"] if entry else None
+
+
+def _verb_trigger(token: Token) -> Trigger | None:
+    lemma = _lemma(token)
+    if lemma in REPORTING_VERBS or lemma in FRAMING_VERBS:
+        return None
+    senses = tables.trigger_lexicon().verbs.get(lemma)
+    span = token.doc[token.i : token.i + 1]
+    if senses is not None:
+        arguments = argument_words(token)
+        for sense in senses:
+            if _fits(sense, token, arguments):
+                event_type = _event_type(sense.code, sense)
+                if event_type is None:
+                    return None
+                specificity = 1.0 if sense.constrained else 0.8
+                return Trigger(
+                    token, span, sense.code, event_type, sense.mode, False, None, specificity
+                )
+        return None
+    if lemma in LIGHT_VERBS or NO_FALLBACK:
+        return None
+    entry = tables.verbs().get(lemma)
+    if entry is None or entry.code is None:
+        return None
+    code = _fallback_code(token, entry)
+    event_type = _event_type(code, None)
+    if event_type is None:
+        return None
+    return Trigger(token, span, code, event_type, None, False, None, _FALLBACK_SPECIFICITY)
+
+
+def _fallback_code(token: Token, entry: tables.VerbEntry) -> str:
+    following = [t for t in token.subtree if t.i > token.i][:_PATTERN_WINDOW]
+    for pattern in entry.patterns:
+        if pattern.code in tables.cameo() and _pattern_matches(pattern, following):
+            return pattern.code
+    return entry.code or ""
+
+
+def _pattern_matches(pattern: tables.VerbPattern, following: list[Token]) -> bool:
     position = 0
     for alternatives in pattern.words:
         while position < len(following):
             token = following[position]
             position += 1
-            if token.lemma_.lower() in alternatives or token.lower_ in alternatives:
+            if _lemma(token) in alternatives or token.lower_ in alternatives:
                 break
         else:
             return False
     return True
-
-
-def _verb_code(token: Token, entry: tables.VerbEntry) -> tuple[str | None, float]:
-    following = [t for t in token.subtree if t.i > token.i][:_PATTERN_WINDOW]
-    for pattern in entry.patterns:
-        if pattern.code in tables.cameo() and _matches(pattern, following):
-            return pattern.code, 1.0
-    return entry.code, 0.6
 
 
 def _nominal_span(token: Token) -> Span:
@@ -97,47 +255,107 @@ def _nominal_span(token: Token) -> Span:
     return token.doc[left : token.i + 1]
 
 
-def _nominal_trigger(token: Token, verb_triggers: set[int]) -> Trigger | None:
-    spec = tables.nominal_triggers().get(token.lemma_.lower())
-    if spec is None or token.pos_ not in ("NOUN", "PROPN"):
-        return None
-    if spec.get("plural_only") and token.tag_ not in ("NNS", "NNPS"):
-        return None
+def _noun_context(token: Token) -> set[str]:
+    words = {_lemma(c) for c in token.children} | {c.lower_ for c in token.children}
     head = token.head
-    context = {t.lemma_.lower() for t in token.children} | {t.lower_ for t in token.children}
-    context |= {head.lemma_.lower(), head.lower_}
-    if spec.get("cues") and not context & set(spec["cues"]):
+    words |= {_lemma(head), head.lower_}
+    if head.dep_ in ("prep", "agent") or token.dep_ == "conj":
+        words |= {_lemma(head.head), head.head.lower_}
+    return words
+
+
+def _noun_trigger(token: Token) -> Trigger | None:
+    if token.pos_ not in ("NOUN", "PROPN"):
         return None
-    light_verb = None
-    if token.dep_ in ("dobj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
-        if head.i in verb_triggers:
-            return None  # "impose sanctions": the verb already carries this event
-        light_verb = head
-    code = spec["code"]
-    if code not in tables.cameo():
+    senses = tables.trigger_lexicon().nouns.get(_lemma(token))
+    if senses is None:
         return None
-    return Trigger(token, _nominal_span(token), code, True, light_verb, 0.8)
+    context = _noun_context(token)
+    for sense in senses:
+        if sense.plural_only and token.tag_ not in ("NNS", "NNPS"):
+            continue
+        if sense.cues and not sense.cues & context:
+            continue
+        if sense.prep and not sense.prep & {_lemma(c) for c in token.children if c.dep_ == "prep"}:
+            continue
+        event_type = _event_type(sense.code, sense)
+        if event_type is None:
+            return None
+        head = token.head
+        light_verb = None
+        if token.dep_ in ("dobj", "nsubjpass", "attr", "pobj") and head.pos_ in ("VERB", "AUX"):
+            light_verb = head
+        elif token.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
+            light_verb = head.head  # "went on strike", "called for talks"
+        specificity = 0.9 if sense.cues else 0.7
+        return Trigger(
+            token,
+            _nominal_span(token),
+            sense.code,
+            event_type,
+            sense.mode,
+            True,
+            light_verb,
+            specificity,
+        )
+    return None
+
+
+def _complement(token: Token) -> set[int]:
+    """Token indices of what a trigger takes as its content (not its subject, not an
+    adverbial clause such as "after Y attacked Z")."""
+    out: set[int] = set()
+    for child in token.children:
+        if child.dep_ not in _NOT_COMPLEMENT:
+            out.update(t.i for t in child.subtree)
+    return out
+
+
+def _purpose(token: Token) -> set[int]:
+    """Token indices of purpose and complement clauses: "held a call to discuss"."""
+    out: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("advcl", "xcomp", "acl", "relcl"):
+            out.update(t.i for t in child.subtree)
+    return out
+
+
+def _embedded(inner: Trigger, outer: Trigger) -> bool:
+    if outer is inner:
+        return False
+    anchors = [outer.token] + ([outer.light_verb] if outer.light_verb is not None else [])
+    inner_tokens = [inner.token] + ([inner.light_verb] if inner.light_verb is not None else [])
+    same = outer.event_type == inner.event_type
+    for anchor in anchors:
+        takes_content = outer.event_type in CONTENT_TYPES or same
+        if anchor.lemma_.lower() in TOPIC_VERBS:
+            takes_content = False  # "discussed Putin's visit": the visit is its own event
+        scope = _complement(anchor) if takes_content else set()
+        if same:
+            scope |= _purpose(anchor)  # one consultation, said twice
+        if any(t.i in scope for t in inner_tokens if t.i != anchor.i):
+            return True
+    return False
+
+
+def _drop_embedded(triggers: list[Trigger]) -> list[Trigger]:
+    return [t for t in triggers if not any(_embedded(t, other) for other in triggers)]
 
 
 def find_triggers(sent: Span) -> list[Trigger]:
-    verb_entries = tables.verbs()
     triggers: list[Trigger] = []
     verb_triggers: set[int] = set()
     for token in sent:
-        if token.pos_ != "VERB" or token.dep_ == "amod":
-            continue
-        lemma = token.lemma_.lower()
-        entry = verb_entries.get(lemma)
-        if entry is None or lemma in LIGHT_VERBS | REPORTING_VERBS | FRAMING_VERBS:
-            continue
-        code, specificity = _verb_code(token, entry)
-        if code is None or code not in tables.cameo():
-            continue
-        verb_triggers.add(token.i)
-        span = token.doc[token.i : token.i + 1]
-        triggers.append(Trigger(token, span, code, False, None, specificity))
+        if token.pos_ == "VERB" and token.dep_ != "amod":
+            trigger = _verb_trigger(token)
+            if trigger is not None:
+                verb_triggers.add(token.i)
+                triggers.append(trigger)
     for token in sent:
-        nominal = _nominal_trigger(token, verb_triggers)
-        if nominal is not None:
-            triggers.append(nominal)
-    return triggers
+        nominal = _noun_trigger(token)
+        if nominal is None:
+            continue
+        if nominal.light_verb is not None and nominal.light_verb.i in verb_triggers:
+            continue  # "impose sanctions": the verb already carries this event
+        triggers.append(nominal)
+    return _drop_embedded(triggers)

@@ -1,7 +1,9 @@
-"""Stage 6: PLOVER event type, mode and context for a CAMEO code, plus textual cues.
+"""Stage 6: PLOVER event type, mode and context for a trigger.
 
-The CAMEO -> PLOVER crosswalk gives the type and usually the mode; the sentence can add a
-mode the code does not carry ("talks by phone" under a plain 040).
+The trigger's reading gives the type (and sometimes the mode: "pull out troops" is RETREAT
+withdraw); the CAMEO -> PLOVER crosswalk gives mode and context for the code; words in the
+sentence then supply a mode the code does not carry ("killed by a roadside bomb":
+explosives, "talks by phone": phone). Only modes the PLOVER manual defines are kept.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from service.extraction import tables
+from service.extraction.event_classifier import Trigger
 from service.models import EventType
 
-_PHONE_CUES = {"phone", "telephone", "video", "videoconference", "teleconference"}
-_VISIT_CUES = {"visit", "trip", "tour"}
+_PHONE_CUES = {"phone", "telephone", "video", "videoconference", "teleconference", "virtual"}
+_VISIT_CUES = {"visit", "trip", "tour", "arrive", "travel", "host", "fly"}
 
 
 @dataclass(frozen=True)
@@ -25,17 +28,30 @@ class EventClass:
     cameo_code: str
 
 
-def classify(cameo_code: str, sentence: Span) -> EventClass:
-    entry = tables.cameo()[cameo_code]
-    event_type = EventType(entry["event_type"])
-    mode = entry["mode"]
+def _cue_mode(event_type: EventType, sentence: Span) -> str | None:
+    cues = tables.trigger_lexicon().mode_cues.get(event_type.value)
+    if not cues:
+        return None
+    words = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+    for mode, markers in cues.items():  # ordered most specific first in the lexicon
+        if words & markers:
+            return mode
+    return None
+
+
+def classify(trigger: Trigger, sentence: Span) -> EventClass:
+    entry = tables.cameo()[trigger.cameo_code]
+    event_type = EventType(trigger.event_type)
     allowed = tables.plover()[event_type.value]["modes"]
+    mode = trigger.mode or (entry["mode"] if entry["event_type"] == event_type.value else None)
     if mode not in allowed:
         mode = None
-    if event_type is EventType.CONSULT and mode is None:
+    if mode is None and event_type is EventType.CONSULT:
         lemmas = {t.lemma_.lower() for t in sentence}
         if lemmas & _PHONE_CUES:
             mode = "phone"
         elif lemmas & _VISIT_CUES:
             mode = "visit"
-    return EventClass(event_type, mode, list(entry["context"]), cameo_code)
+    elif mode is None:
+        mode = _cue_mode(event_type, sentence)
+    return EventClass(event_type, mode, list(entry["context"]), trigger.cameo_code)

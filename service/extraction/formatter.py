@@ -74,14 +74,21 @@ def _ref(actor: ResolvedActor) -> ActorRef:
     )
 
 
+def _side(actor: ResolvedActor | None) -> str:
+    """Who an event is between, for identity: the country (or organisation) when known -
+    "KORGOV" and "KOR" meeting the US are one meeting said twice."""
+    if actor is None:
+        return "-"
+    return actor.country or actor.key
+
+
 def event_key(article_id: str, candidate: Candidate) -> str:
-    recipient = candidate.recipient.key if candidate.recipient else "-"
     return "|".join(
         (
             article_id,
             candidate.event.event_type.value,
-            candidate.actor.key,
-            recipient,
+            _side(candidate.actor),
+            _side(candidate.recipient),
             candidate.modality.value,
         )
     )
@@ -91,7 +98,10 @@ def _better(new: Candidate, old: Candidate) -> bool:
     """Keep the most informative statement of a repeated event."""
 
     def score(c: Candidate) -> tuple[float, ...]:
-        return (float(c.event.mode is not None), c.confidence, -float(c.sentence_index))
+        sectors = float(c.actor.sector is not None) + float(
+            c.recipient is not None and c.recipient.sector is not None
+        )
+        return (float(c.event.mode is not None), sectors, c.confidence, -float(c.sentence_index))
 
     return score(new) > score(old)
 
@@ -102,12 +112,13 @@ def merge(article_id: str, candidates: list[Candidate]) -> list[Candidate]:
         key = event_key(article_id, candidate)
         if key not in best or _better(candidate, best[key]):
             best[key] = candidate
-    # A restatement without a recipient folds into the fuller statement of the same event.
-    full = {(c.event.event_type, c.actor.key, c.modality) for c in best.values() if c.recipient}
+    # A restatement without a recipient ("Putin's visit" after "Putin's anticipated visit
+    # to the DPRK") folds into the fuller statement of the same event.
+    full = {(c.event.event_type, _side(c.actor)) for c in best.values() if c.recipient}
     kept = [
         c
         for c in best.values()
-        if c.recipient or (c.event.event_type, c.actor.key, c.modality) not in full
+        if c.recipient or (c.event.event_type, _side(c.actor)) not in full
     ]
     return sorted(kept, key=lambda c: (c.sentence_index, c.trigger.token.i, c.actor.start))
 

@@ -30,5 +30,6 @@ def locate(
             end=ent.end_char,
         )
     if mode == "visit" and recipient is not None and recipient.country:
-        return Location(name=recipient.name or recipient.country, country=recipient.country)
+        name = actor_resolver.display_name(recipient.country) or recipient.country
+        return Location(name=name, country=recipient.country)
     return None

@@ -15,24 +15,29 @@ No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from service import __version__
 from service.extraction import (
     actor_attribution,
     actor_resolver,
+    coreference,
     event_classifier,
     event_date,
     event_mode,
     formatter,
     geolocation,
     modality,
+    sentence_classifier,
 )
 from service.extraction import actor_recognizer as _actor_recognizer  # registers the factory
+from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
+from service.extraction.actor_resolver import ResolvedActor
 from service.models import Article, DiplomaticEvent, Extractor
 
 assert _actor_recognizer
@@ -72,17 +77,40 @@ class EventExtractor:
 
     def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
         day = article_day(article)
+        discourse = coreference.Discourse.read(doc, day)
         candidates: list[formatter.Candidate] = []
-        for index, sentence in enumerate(doc.sents):
-            for trigger in event_classifier.find_triggers(sentence):
+        sentences = list(doc.sents)
+        # Only sentences that name someone can code an event: classify those.
+        named = [i for i, s in enumerate(sentences) if _names_someone(s)]
+        cats: dict[int, dict[str, float]] = dict(
+            zip(named, sentence_classifier.classify(sentences[i].text for i in named), strict=True)
+        )
+        for index, sentence in enumerate(sentences):
+
+            def resolve(head: Token, start: int = sentence.start) -> list[ResolvedActor]:
+                return (
+                    discourse.refer(head)
+                    or actor_resolver.resolve(head, day)
+                    or discourse.complete(head, start)
+                )
+
+            triggers = event_classifier.find_triggers(sentence)
+            for trigger in sentence_classifier.review(triggers, cats.get(index), sentence):
                 attribution = actor_attribution.attribute(trigger)
-                actors = [a for h in attribution.actors for a in actor_resolver.resolve(h, day)]
+                actors = [a for h in attribution.actors for a in resolve(h)]
                 if not actors:
                     continue
-                recipients = [
-                    r for h in attribution.recipients for r in actor_resolver.resolve(h, day)
-                ]
-                event = event_mode.classify(trigger.cameo_code, sentence)
+                recipients = [r for h in attribution.recipients for r in resolve(h)]
+                for head in attribution.fallback_recipients:
+                    if recipients:
+                        break
+                    recipients = [
+                        r
+                        for r in actor_resolver.resolve(head, day)
+                        if not any(_same_side(a, r) for a in actors)
+                    ]
+                actors = _shared_sector(actors)
+                event = event_mode.classify(trigger, sentence)
                 mood = modality.classify(trigger)
                 when = event_date.resolve(sentence, day, mood)
                 code = trigger.cameo_code
@@ -109,6 +137,34 @@ class EventExtractor:
                     )
         merged = formatter.merge(article.id, candidates)
         return [formatter.to_event(article, c, self.info) for c in merged]
+
+
+def _names_someone(sentence: Span) -> bool:
+    doc = sentence.doc
+    return any(sentence.start <= s.start < sentence.end for s in doc.spans[ACTOR_SPANS]) or any(
+        sentence.start <= s.start < sentence.end for s in doc.spans[AGENT_SPANS]
+    )
+
+
+def _same_side(actor: ResolvedActor, other: ResolvedActor) -> bool:
+    """The same actor, or its country named bare ("the US" after "US officials")."""
+    if actor.key == other.key:
+        return True
+    return actor.country == other.country and (actor.sector is None or other.sector is None)
+
+
+def _shared_sector(actors: list[ResolvedActor]) -> list[ResolvedActor]:
+    """ "Officials from the ROK and the United States": one sector word for every side."""
+    sectors = {a.sector for a in actors if a.sector}
+    if len(actors) < 2 or len(sectors) != 1:
+        return actors
+    sector = sectors.pop()
+    return [
+        a
+        if a.sector or a.country is None
+        else replace(a, sector=sector, code=f"{a.country}{sector}", confidence=a.confidence - 0.1)
+        for a in actors
+    ]
 
 
 def _confidence(

@@ -50,6 +50,11 @@ class ActorEntry:
             return None
         return max(pool, key=lambda r: (r.start or date.min, r.end or date.max))
 
+    def last_role_before(self, day: date) -> Role | None:
+        """The most recent role that ended before ``day`` (a former office holder)."""
+        ended = [r for r in self.roles if r.end is not None and r.end < day]
+        return max(ended, key=lambda r: r.end or date.min, default=None)
+
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
@@ -57,14 +62,40 @@ def _date(value: str | None) -> date | None:
 
 @cache
 def actors() -> tuple[ActorEntry, ...]:
-    return tuple(
+    """Phoenix dictionary entries, then the project's dated office holders: a holder whose
+    name the dictionary already has gets the new roles on that entry."""
+    entries = [
         ActorEntry(
             names=tuple(e["names"]),
             roles=tuple(Role(r["code"], _date(r["start"]), _date(r["end"])) for r in e["roles"]),
             kind=e["kind"],
         )
         for e in _load("actors.json")
-    )
+    ]
+    by_name = {n: i for i, e in enumerate(entries) if e.kind == "actor" for n in e.names}
+    for holder in _load("office_holders.json"):
+        names = tuple(dict.fromkeys(n.lower() for n in (holder["name"], *holder["aliases"])))
+        role = Role(
+            holder["country"] + (holder["sector"] or ""),
+            _date(holder["start"]),
+            _date(holder["end"]),
+        )
+        index = next((by_name[n] for n in names if n in by_name), None)
+        if index is None:
+            by_name.update({n: len(entries) for n in names})
+            entries.append(ActorEntry(names=names, roles=(role,), kind="actor"))
+        else:
+            old = entries[index]
+            extra = tuple(n for n in names if n not in old.names)
+            entries[index] = ActorEntry(old.names + extra, (*old.roles, role), old.kind)
+    return tuple(entries)
+
+
+@cache
+def organisations() -> dict[str, str]:
+    """Organisation codes (UNO, NATO, EU...) -> names."""
+    data: dict[str, str] = _load("organisations.json")
+    return data
 
 
 @cache
@@ -116,3 +147,64 @@ def plover() -> dict[str, dict[str, Any]]:
 def nominal_triggers() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = _load("nominal_triggers.json")
     return data
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One reading of a trigger word (``triggers.json``), tried in order."""
+
+    code: str
+    event_type: str | None = None  # overrides the crosswalk's type for this reading
+    mode: str | None = None
+    prt: frozenset[str] = frozenset()
+    prep: frozenset[str] = frozenset()
+    obj: frozenset[str] = frozenset()
+    not_obj: frozenset[str] = frozenset()
+    not_prt: frozenset[str] = frozenset()
+    not_prep: frozenset[str] = frozenset()
+    advmod: frozenset[str] = frozenset()
+    cues: frozenset[str] = frozenset()
+    xcomp: bool = False
+    ccomp: bool = False
+    plural_only: bool = False
+
+    @property
+    def constrained(self) -> bool:
+        return bool(self.prt or self.prep or self.obj or self.advmod or self.cues)
+
+
+@dataclass(frozen=True)
+class TriggerLexicon:
+    verbs: dict[str, tuple[Sense, ...]]
+    nouns: dict[str, tuple[Sense, ...]]
+    mode_cues: dict[str, dict[str, frozenset[str]]]
+
+
+def _sense(raw: dict[str, Any]) -> Sense:
+    sets = {
+        k: frozenset(raw.get(k, ()))
+        for k in ("prt", "prep", "obj", "not_obj", "not_prt", "not_prep", "advmod", "cues")
+    }
+    return Sense(
+        code=raw["code"],
+        event_type=raw.get("type"),
+        mode=raw.get("mode"),
+        xcomp=bool(raw.get("xcomp")),
+        ccomp=bool(raw.get("ccomp")),
+        plural_only=bool(raw.get("plural_only")),
+        **sets,
+    )
+
+
+@cache
+def trigger_lexicon() -> TriggerLexicon:
+    with resources.files("service.data").joinpath("triggers.json").open(encoding="utf-8") as f:
+        raw = json.load(f)
+    return TriggerLexicon(
+        verbs={k: tuple(_sense(s) for s in v) for k, v in raw["verbs"].items()},
+        nouns={k: tuple(_sense(s) for s in v) for k, v in raw["nouns"].items()},
+        mode_cues={
+            t: {mode: frozenset(words) for mode, words in modes.items()}
+            for t, modes in raw["mode_cues"].items()
+        },
+    )

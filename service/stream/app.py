@@ -33,6 +33,7 @@ app = faust.App(
     settings.app_id,
     broker=[f"kafka://{server.strip()}" for server in settings.bootstrap_servers.split(",")],
     store="memory://",
+    datadir=str(settings.data_dir),
     autodiscover=False,
     key_serializer="raw",
     value_serializer="raw",

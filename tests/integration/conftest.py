@@ -90,7 +90,9 @@ def worker(
         "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
         "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.2",
     }
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    scratch = tmp_path_factory.mktemp("worker")
+    env["DIPLOMATIC_EVENTS_DATA_DIR"] = str(scratch / "data")
+    log = scratch / "worker.log"
     cli = Path(sys.executable).with_name("diplomatic-events")
     with open(log, "wb") as out:
         process = subprocess.Popen(

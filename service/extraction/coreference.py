@@ -1,0 +1,166 @@
+"""Stage 4b: actors named earlier in the article.
+
+"Kim" after "ROK Vice Foreign Minister Kim Hong-kyun", "both officials" after "Kim ... and
+Campbell", "the two sides", "it" in "the ministry said it would...", and "the minister" or
+"rebels" with no country in their phrase. A first pass over the document registers who
+each full name and each coordinated pair resolves to; later mentions take the most recent
+registration before them. Resolutions made this way carry lower confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from service.extraction import actor_resolver
+from service.extraction.actor_recognizer import ACTOR_SPANS
+from service.extraction.actor_resolver import ResolvedActor
+
+# "both officials", "the two sides", "both nations": a plural noun under these determiners.
+_PAIR_DETERMINERS = {"both", "two"}
+_PAIR_NOUNS = {
+    "side",
+    "official",
+    "nation",
+    "country",
+    "leader",
+    "minister",
+    "government",
+    "party",
+    "state",
+    "delegation",
+    "diplomat",
+    "ally",
+    "neighbour",
+    "neighbor",
+    "capital",
+    "president",
+    "counterpart",
+}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"it", "they", "them", "we"}
+_REPORTING = {"say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report"}
+# "the international community", "world leaders": no one country's.
+_UNPLACED = {"international", "global", "world", "foreign", "western", "regional"}
+_CONTEXT_CONFIDENCE = 0.45
+_REFERENCE_CONFIDENCE = 0.6
+
+
+def _in_full_name(token: Token) -> bool:
+    """Part of a multi-word name or dictionary entry: the resolver handles it directly."""
+    if token.ent_type_ == "PERSON":
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and len(ent) > 1:
+            return True
+    return any(s.start <= token.i < s.end for s in token.doc.spans[ACTOR_SPANS])
+
+
+def _moved(actor: ResolvedActor, head: Token, confidence: float) -> ResolvedActor:
+    """The registered actor, at the new mention's place in the text."""
+    tokens = actor_resolver.phrase_tokens(head)
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return replace(
+        actor,
+        text=head.doc.text[start:end],
+        start=start,
+        end=end,
+        confidence=min(actor.confidence, confidence),
+    )
+
+
+@dataclass
+class Discourse:
+    """Who the article has named so far, position by position."""
+
+    day: date | None
+    names: list[tuple[int, str, ResolvedActor]] = field(default_factory=list)
+    groups: list[tuple[int, list[ResolvedActor]]] = field(default_factory=list)
+    mentions: list[tuple[int, ResolvedActor]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, doc: Doc, day: date | None) -> Discourse:
+        discourse = cls(day)
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or len(ent) < 2:
+                continue
+            found = actor_resolver.resolve(ent.root, day)
+            if len(found) == 1:
+                for token in {ent[0], ent[-1]}:
+                    if token.is_title or token.is_upper:
+                        discourse.names.append((ent.end, token.lower_, found[0]))
+        for span in doc.spans[ACTOR_SPANS]:
+            for actor in actor_resolver.resolve(span.root, day):
+                discourse.mentions.append((span.start, actor))
+        for token in doc:
+            if token.dep_ == "conj" or not token.conjuncts:
+                continue
+            members: list[ResolvedActor] = []
+            for item in (token, *token.conjuncts):
+                members.extend(actor_resolver.resolve(item, day))
+            distinct = {a.key: a for a in members}
+            if len(distinct) >= 2:
+                discourse.groups.append((max(t.i for t in token.conjuncts), list(distinct.values())))
+        discourse.mentions.sort(key=lambda m: m[0])
+        return discourse
+
+    def refer(self, head: Token) -> list[ResolvedActor]:
+        """Actors a referring expression stands for; empty when it is not one."""
+        lower = head.lower_
+        if head.tag_ in ("NNS", "NNPS") and head.lemma_.lower() in _PAIR_NOUNS:
+            if any(c.lower_ in _PAIR_DETERMINERS for c in head.children):
+                group = self._last(self.groups, head.i)
+                return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
+        if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+            speaker = self._reporting_subject(head)
+            if speaker:
+                return speaker
+            wanted_person = lower in _PERSON_PRONOUNS
+            for index, actor in reversed(self.mentions):
+                if index < head.i and (actor.name is not None) == wanted_person:
+                    return [_moved(actor, head, _CONTEXT_CONFIDENCE)]
+            return []
+        if head.pos_ == "PROPN" and not _in_full_name(head):
+            named = [a for i, n, a in self.names if n == lower and i <= head.i]
+            if named:
+                return [_moved(named[-1], head, _REFERENCE_CONFIDENCE)]
+        return []
+
+    def complete(self, head: Token, sentence_start: int) -> list[ResolvedActor]:
+        """A sector word with no country ("the minister", "rebels"): the country named
+        nearest before it in the sentence, else the article's most recent one."""
+        partial = actor_resolver.unnamed(head)
+        if partial is None or any(c.lower_ in _UNPLACED for c in head.children):
+            return []
+        phrase = {t.i for t in head.subtree}
+        before = [
+            a for i, a in self.mentions if i < head.i and i not in phrase and a.country
+        ]
+        same_sentence = [a for i, a in self.mentions if sentence_start <= i < head.i]
+        source = (same_sentence or before or [None])[-1]
+        if source is None:
+            after = [a for i, a in self.mentions if i > head.i and i not in phrase and a.country]
+            source = after[0] if after else None
+        if source is None or source.country is None:
+            return []
+        code = f"{source.country}{partial.sector or ''}"
+        return [replace(partial, country=source.country, code=code, confidence=_CONTEXT_CONFIDENCE)]
+
+    def _reporting_subject(self, pronoun: Token) -> list[ResolvedActor]:
+        """ "The ministry said it would ...": "it" is the one who said so."""
+        verb = pronoun.head
+        while verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
+            verb = verb.head
+            if verb.lemma_.lower() in _REPORTING:
+                for subject in verb.children:
+                    if subject.dep_ == "nsubj" and subject.pos_ != "PRON":
+                        return actor_resolver.resolve(subject, self.day)
+        return []
+
+    @staticmethod
+    def _last(
+        entries: list[tuple[int, list[ResolvedActor]]], before: int
+    ) -> list[ResolvedActor] | None:
+        found = [group for index, group in entries if index < before]
+        return found[-1] if found else None

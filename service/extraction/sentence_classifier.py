@@ -1,0 +1,98 @@
+"""Stage 2b: the PLOVER event type a sentence as a whole reads as, from a small trained
+text classifier (``service/data/models/event_type``, trained by
+``scripts/train_classifier.py`` on the project's own labelled sentences).
+
+The lexicon finds where an event is and who takes part; the classifier weighs in on what
+kind of event the sentence reports: it confirms or questions a trigger's type, and it
+flags sentences that report an event the lexicon has no word for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span
+
+from service.extraction import event_classifier
+
+NONE = "NONE"
+MODEL_DIR = "models/event_type"
+
+
+@cache
+def _model() -> Language:
+    path = Path(str(resources.files("service.data").joinpath(MODEL_DIR)))
+    return spacy.load(path)
+
+
+def classify(texts: Iterable[str]) -> list[dict[str, float]]:
+    """Probabilities of each PLOVER type (and NONE) per sentence text."""
+    return [dict(doc.cats) for doc in _model().pipe(texts)]
+
+
+def model_name() -> str:
+    meta = _model().meta
+    return f"{meta['name']}-{meta['version']}"
+
+
+# A generic CAMEO code per type, for events the classifier types.
+BASE_CODES = {
+    "AGREE": "030",
+    "CONSULT": "040",
+    "SUPPORT": "051",
+    "CONCEDE": "080",
+    "COOPERATE": "060",
+    "AID": "070",
+    "RETREAT": "084",
+    "REQUEST": "100",
+    "ACCUSE": "112",
+    "REJECT": "120",
+    "THREATEN": "130",
+    "PROTEST": "140",
+    "SANCTION": "160",
+    "MOBILIZE": "150",
+    "COERCE": "170",
+    "ASSAULT": "190",
+}
+RESCUE_MIN = 0.6  # a sentence without a trigger: type it only when the classifier is sure
+RETYPE_MIN = 1.1  # a default reading the classifier firmly contradicts
+CONTRADICTED = 0.1
+
+
+def review(
+    triggers: list[event_classifier.Trigger], cats: dict[str, float] | None, sentence: Span
+) -> list[event_classifier.Trigger]:
+    """Triggers after the classifier's say: retyped where a default reading is firmly
+    contradicted; one at the main verb when the lexicon found none but the sentence
+    clearly reports an event."""
+    if not cats:
+        return triggers
+    top = max(cats, key=cats.__getitem__)
+    out = []
+    for trigger in triggers:
+        if (
+            trigger.specificity < 1.0
+            and top not in (NONE, trigger.event_type)
+            and cats[top] >= RETYPE_MIN
+            and cats.get(trigger.event_type, 0.0) < CONTRADICTED
+        ):
+            trigger = replace(
+                trigger, event_type=top, cameo_code=BASE_CODES[top], mode=None, specificity=0.5
+            )
+        out.append(trigger)
+    if not out and top != NONE and cats[top] >= RESCUE_MIN:
+        root = sentence.root
+        if root.pos_ in ("VERB", "AUX"):
+            span = root.doc[root.i : root.i + 1]
+            out.append(
+                event_classifier.Trigger(
+                    root, span, BASE_CODES[top], top, None, False, None, 0.5 * cats[top]
+                )
+            )
+    return out
