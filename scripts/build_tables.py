@@ -14,15 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+import pycountry
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SOURCES = {
     "phoenix": "openeventdata/petrarch2 Phoenix dictionaries (MIT, Open Event Data Alliance)",
-    "cameo_verbs": "openeventdata/petrarch2 CAMEO.2.0.txt verb dictionary (MIT)",
     "cameo_labels": "openeventdata/text_to_CAMEO CAMEO_codefile.txt (MIT)",
     "goldstein": "openeventdata/phoenix_pipeline Goldstein values (MIT)",
     "cameo2plover": "openeventdata/PLOVER CAMEO2PLOVER-2021.txt (CC BY-SA 4.0)",
@@ -173,13 +173,11 @@ def build_actors(shared: Path) -> list[dict[str, Any]]:
             names = sorted({n for n in entry["names"] if len(n) > 1})
             if not names:
                 continue
-            kind = (
-                "country"
-                if all(
-                    len(r["code"]) == 3 and not r["start"] and not r["end"] for r in entry["roles"]
-                )
-                else "actor"
-            )
+            for role in entry["roles"]:
+                role["code"] = successor_state(role["code"])
+            # A country (or a city standing for one) has only bare country codes, maybe dated
+            # (Serbia: YUG, then SCG, then SRB); anything with a sector is a person or group.
+            kind = "country" if all(len(r["code"]) == 3 for r in entry["roles"]) else "actor"
             if kind == "country":
                 names = sorted(set(names) | plural_demonyms(names))
             roles = [{**r, "code": organisation_code(r["code"], names)} for r in entry["roles"]]
@@ -235,8 +233,19 @@ def organisation_code(code: str, names: list[str]) -> str:
     return "IGO"
 
 
+def successor_state(code: str) -> str:
+    """``YUGSRB``/``SCGSRB`` (Serbia inside Yugoslavia) -> ``SRB``: news readers and the
+    gold records name the state, not the federation it once belonged to."""
+    if len(code) == 6 and code[:3] in FEDERATIONS and pycountry.countries.get(alpha_3=code[3:]):
+        return code[3:]
+    return code
+
+
+FEDERATIONS = {"YUG", "SCG", "USR", "CSK"}  # Yugoslavia, Serbia and Montenegro, USSR, CSSR
+
+
 def plural_demonyms(names: list[str]) -> set[str]:
-    """"Albanian" -> "Albanians", "Israeli" -> "Israelis": people of a country."""
+    """ "Albanian" -> "Albanians", "Israeli" -> "Israelis": people of a country."""
     out = set()
     for name in names:
         if " " in name or len(name) < 4:
@@ -289,93 +298,6 @@ def build_agents(shared: Path) -> dict[str, str]:
                 agents.setdefault(plural, code)
     agents.update(PROJECT_AGENTS)
     return dict(sorted(agents.items()))
-
-
-# ---------------------------------------------------------------- CAMEO verb dictionary
-
-
-def cameo_code(body: str) -> str | None:
-    code = body.split(":", 1)[0].strip()
-    return code if re.fullmatch(r"\d{2,4}", code) else None
-
-
-def build_verbs(shared: Path) -> dict[str, Any]:
-    """Verb lemmas -> default CAMEO code and object patterns.
-
-    Patterns keep only what follows the verb (``* (BY TELEPHONE) [041]`` -> words
-    ``by telephone``); each word is a set of alternatives once synsets are expanded.
-    """
-    lines = (shared / "petrarch2" / "CAMEO.2.0.txt").read_text(errors="replace").splitlines()
-    synsets: dict[str, list[str]] = defaultdict(list)
-    current_synset: str | None = None
-    body_start = 0
-    for i, line in enumerate(lines):
-        text = line.split("#", 1)[0].strip()
-        if "VERB PATTERNS" in line:
-            body_start = i
-            break
-        if text.startswith("&"):
-            current_synset = text.rstrip("_").upper()
-        elif text.startswith("+") and current_synset:
-            synsets[current_synset].append(tabari_phrase(text))
-
-    # Patterns belong to a synonym block, shared by all its verbs: stored once per block.
-    blocks: list[dict[str, Any]] = []
-    verbs: dict[str, dict[str, Any]] = {}
-    block: dict[str, Any] | None = None
-    for line in lines[body_start:]:
-        raw = line.split("#", 1)[0].rstrip()
-        text = raw.strip()
-        if not text:
-            continue
-        header = re.match(r"^---\s+(.+?)\s+\[([^\]]*)\]\s+---", text)
-        if header:
-            block = {
-                "name": header.group(1).lower(),
-                "code": cameo_code(header.group(2)),
-                "patterns": [],
-            }
-            blocks.append(block)
-            continue
-        if block is None:
-            continue
-        if text.startswith("-"):
-            pattern = text[1:]
-            codes = CODE_RE.findall(pattern)
-            if not codes or "*" not in pattern:
-                continue
-            code = cameo_code(codes[-1])
-            if code is None:
-                continue
-            after = CODE_RE.sub("", pattern.split("*", 1)[1])
-            words = []
-            for token in re.findall(r"&\w+|[A-Z][A-Z0-9_'\.-]*", after.upper()):
-                if token.startswith("&"):
-                    options = synsets.get(token.rstrip("_"), [])
-                    if options:
-                        words.append(sorted({o.split()[-1] for o in options}))
-                else:
-                    words.extend([[w] for w in tabari_phrase(token).split()])
-            if words:
-                block["patterns"].append({"words": words, "code": code})
-            continue
-        # A verb line: ``HOLD {HOLDS HOLDING HELD } [---]`` or ``+CORDON_OFF``.
-        codes = CODE_RE.findall(text)
-        word = re.sub(r"\{[^}]*\}", "", CODE_RE.sub("", text)).strip().split()
-        if not word:
-            continue
-        lemma = tabari_phrase(word[0].replace("+", ""))
-        if not lemma or not re.fullmatch(r"[a-z][a-z' -]*", lemma) or lemma in verbs:
-            continue
-        code = cameo_code(codes[0]) if codes else block["code"]
-        verbs[lemma] = {"code": code, "block": len(blocks) - 1}
-    for entry in blocks:
-        # Most specific (longest) pattern first, so the matcher can take the first hit.
-        entry["patterns"].sort(key=lambda p: (-len(p["words"]), p["code"]))
-    return {"blocks": blocks, "verbs": dict(sorted(verbs.items()))}
-
-
-# ---------------------------------------------------------------- CAMEO and PLOVER tables
 
 
 def build_cameo(shared: Path) -> dict[str, Any]:
@@ -479,7 +401,6 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     write(out, "actors.json", ["phoenix"], build_actors(shared))
     write(out, "agents.json", ["phoenix"], build_agents(shared))
-    write(out, "verbs.json", ["cameo_verbs"], build_verbs(shared))
     write(out, "cameo.json", ["cameo_labels", "goldstein", "cameo2plover"], build_cameo(shared))
     write(out, "plover.json", ["plover_manual"], build_plover(shared))
     write(out, "organisations.json", ["phoenix"], ORGANISATION_NAMES)

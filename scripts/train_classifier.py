@@ -21,11 +21,10 @@ import spacy
 from spacy.training import Example
 from spacy.util import minibatch
 
+from service.models import EventType
+
 ROOT = Path(__file__).resolve().parent.parent
-TYPES = (
-    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST "
-    "ACCUSE REJECT THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT NONE"
-).split()
+TYPES = [t.value for t in EventType] + ["NONE"]
 
 
 # spaCy's default ensemble (CNN over hashed word features + bag of n-grams), with the
@@ -77,14 +76,19 @@ def cats(label: str) -> dict[str, float]:
 
 def accuracy(nlp: spacy.Language, rows: list[tuple[str, str]]) -> float:
     docs = nlp.pipe(text for text, _ in rows)
-    right = sum(max(doc.cats, key=doc.cats.__getitem__) == label for doc, (_, label) in zip(docs, rows))
+    right = sum(
+        max(doc.cats, key=doc.cats.__getitem__) == label
+        for doc, (_, label) in zip(docs, rows, strict=True)
+    )
     return right / len(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "service" / "data" / "training")
-    parser.add_argument("--out", type=Path, default=ROOT / "service" / "data" / "models" / "event_type")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "service" / "data" / "models" / "event_type"
+    )
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
@@ -100,7 +104,9 @@ def main() -> None:
     textcat = nlp.add_pipe("textcat", config={"model": MODEL})
     for label in TYPES:
         textcat.add_label(label)
-    examples = [Example.from_dict(nlp.make_doc(text), {"cats": cats(label)}) for text, label in train]
+    examples = [
+        Example.from_dict(nlp.make_doc(text), {"cats": cats(label)}) for text, label in train
+    ]
     optimizer = nlp.initialize(lambda: examples)
     best, best_bytes = -1.0, b""
     for epoch in range(args.epochs):

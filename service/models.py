@@ -48,6 +48,9 @@ class QuadCategory(StrEnum):
     MATERIAL_CONFLICT = "material_conflict"
 
 
+DatePrecision = Literal["day", "week", "month", "year"]
+
+
 class Modality(StrEnum):
     ASSERTED = "asserted"
     ANTICIPATED = "anticipated"
@@ -139,7 +142,14 @@ class DiplomaticEvent(BaseModel):
     recipient: ActorRef | None = None
     cameo: Cameo
     modality: Modality
-    event_date: date | None = None
+    event_date: date | None = Field(
+        default=None, description="When the event happened (or will); see date_precision."
+    )
+    date_precision: DatePrecision | None = Field(
+        default=None,
+        description="How much of event_date the text gives: a week is dated by its Monday, "
+        "a month by its first day, a year by 1 January.",
+    )
     location: Location | None = None
     evidence: Evidence
     confidence: float = Field(ge=0.0, le=1.0)

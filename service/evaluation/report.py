@@ -17,7 +17,7 @@ def print_report(report: Report, console: Console) -> None:
         f"{report.predicted_events} predicted events"
     )
     table = Table("field", "precision", "recall", "F1", "tp", "fp", "fn")
-    rows = list(report.fields.items()) + [("dyad, confidence >= 0.5", report.confident_dyad)]
+    rows = [*report.fields.items(), ("dyad, confidence >= 0.5", report.confident_dyad)]
     for name, counts in rows:
         table.add_row(
             name,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,14 +23,10 @@ from typing import Any
 import pycountry
 
 from service.evaluation.gold import GoldEvent, GoldItem
-from service.models import DiplomaticEvent
+from service.models import DiplomaticEvent, EventType
 
-EVENT_TYPES = (
-    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST "
-    "ACCUSE REJECT THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT"
-).split()
+EVENT_TYPES = [t.value for t in EventType]
 NONE = "NONE"
-_NOT_STATES = {"NGO", "IMG"}
 
 
 @dataclass
@@ -51,7 +48,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, gold: set[Hashable], predicted: set[Hashable]) -> None:
+    def add(self, gold: AbstractSet[Hashable], predicted: AbstractSet[Hashable]) -> None:
         self.tp += len(gold & predicted)
         self.fp += len(predicted - gold)
         self.fn += len(gold - predicted)
@@ -92,7 +89,7 @@ class Predicted:
             mode=event.mode,
             modality=event.modality.value,
             event_date=event.event_date,
-            date_precision=getattr(event, "date_precision", None),
+            date_precision=event.date_precision,
             confidence=event.confidence,
         )
 
@@ -102,8 +99,9 @@ def is_state(code: str) -> bool:
 
 
 def country_key(code: str | None, coarse_orgs: bool) -> str | None:
-    """The gold records code every international organisation as ``IGO``: compare alike."""
-    if code is None or not coarse_orgs or code in _NOT_STATES or is_state(code):
+    """The gold records code international organisations (and, inconsistently, NGOs such
+    as Amnesty International) as ``IGO``: compare alike."""
+    if code is None or not coarse_orgs or code == "IMG" or is_state(code):
         return code
     return "IGO"
 
@@ -136,7 +134,8 @@ class Report:
             },
             "dyad_at_confidence_0.5": self.confident_dyad.as_dict(),
             "confusion": [
-                {"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(self.confusion.items())
+                {"gold": g, "predicted": p, "count": n}
+                for (g, p), n in sorted(self.confusion.items())
             ],
         }
 
@@ -169,7 +168,10 @@ def _attribute_checks(
     checks: dict[str, bool] = {"mode": match.mode == gold.mode}
     if gold.modality is not None:
         checks["modality"] = match.modality == gold.modality
-        checks["event_date"] = match.event_date == gold.event_date
+        checks["event_date"] = (match.event_date, match.date_precision) == (
+            gold.event_date,
+            gold.date_precision,
+        )
         checks["actor_sector"] = match.actor_sector == (gold.actors[0].sector or None)
     for name, correct in checks.items():
         counts = out.setdefault(name, Counts())
@@ -217,7 +219,9 @@ def score(
         )
         gold_sectors = {a.sector for e in item.events for a in e.actors if a.sector}
         if gold_sectors:
-            fields["actor_sector"].add(gold_sectors, {p.actor_sector for p in predicted if p.actor_sector})
+            fields["actor_sector"].add(
+                gold_sectors, {p.actor_sector for p in predicted if p.actor_sector}
+            )
 
         gold_dyads = set().union(*(_gold_dyads(e, coarse_orgs) for e in item.events))
         pred_dyads = {(p.event_type, key(p.actor), key(p.recipient)) for p in predicted}

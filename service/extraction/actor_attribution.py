@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from service.extraction.actor_recognizer import ACTOR_SPANS
+from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 from service.extraction.event_classifier import Trigger
 
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
@@ -73,9 +73,16 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         if subjects and not (current.dep_ == "relcl" and subjects[0].tag_ in _RELATIVE_TAGS):
             return subjects, inherited
         if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"):
-            # "troops who attacked ...", "rebels attacking ...": the noun they modify.
-            if not _children(current, ("nsubjpass",)):
-                return [current.head], inherited
+            # "troops who attacked ...", "rebels attacking ...": the noun they modify -
+            # unless that noun is a thing ("issued a declaration demanding ..."): then
+            # whoever did the governing verb.
+            noun = current.head
+            if not _children(current, ("nsubjpass",)) and _names_party(noun):
+                return [noun], inherited
+            if noun.dep_ in ("dobj", "pobj") and noun.head.pos_ in ("VERB", "AUX", "ADP"):
+                current = noun.head if noun.head.pos_ != "ADP" else noun.head.head
+                inherited = True
+                continue
         passive = _children(current, ("nsubjpass",))
         if passive and current is not verb:
             return passive, True  # "Putin is expected to visit": the raised subject
@@ -83,7 +90,7 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         if agents:
             return agents, inherited
         if (
-            current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl")
+            current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "acomp")
             and current.head is not current
         ):
             current, inherited = current.head, True
@@ -108,6 +115,14 @@ def _complement_actor_heads(anchor: Token, exclude: set[int]) -> list[Token]:
         if span.start in inside and span.start not in exclude
     ]
     return sorted(heads, key=lambda t: t.i)
+
+
+def _names_party(noun: Token) -> bool:
+    """Whether a noun phrase can be an actor: it holds a name or a sector word."""
+    doc = noun.doc
+    inside = {t.i for t in noun.subtree}
+    spans = list(doc.spans[ACTOR_SPANS]) + list(doc.spans[AGENT_SPANS])
+    return noun.pos_ in ("PROPN", "PRON") or any(s.start in inside for s in spans)
 
 
 def attribute(trigger: Trigger) -> Attribution:

@@ -24,7 +24,14 @@ _AMBIGUOUS = {"us", "un", "eu", "am", "is", "it", "in", "be", "me", "so", "no", 
 
 
 def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
-    return [nlp.make_doc(name) for name in names]
+    """Pattern docs for the names; abbreviations with dots also as written in news, since
+    the tokenizer splits "u.s." but keeps "U.S." whole."""
+    out = []
+    for name in names:
+        out.append(nlp.make_doc(name))
+        if "." in name:
+            out.append(nlp.make_doc(name.upper()))
+    return out
 
 
 class ActorRecognizer:
@@ -46,9 +53,10 @@ class ActorRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         actors = []
+        people = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
         for match_id, start, end in self.actor_matcher(doc):
             span = Span(doc, start, end, label="ACTOR", kb_id=doc.vocab.strings[match_id])
-            if self._plausible(span):
+            if self._plausible(span) and not self._part_of_other_name(span, people):
                 actors.append(span)
         doc.spans[ACTOR_SPANS] = filter_spans(actors)
         agents = [
@@ -57,6 +65,15 @@ class ActorRecognizer:
         ]
         doc.spans[AGENT_SPANS] = filter_spans(agents)
         return doc
+
+    @staticmethod
+    def _part_of_other_name(span: Span, people: list[Span]) -> bool:
+        """ "Hassan" inside "Omar Hassan al-Bashir" is not King Hassan."""
+        if tables.actors()[int(span.kb_id_)].kind != "actor":
+            return False
+        return any(
+            p.start <= span.start and span.end <= p.end and len(p) > len(span) for p in people
+        )
 
     @staticmethod
     def _plausible(span: Span) -> bool:

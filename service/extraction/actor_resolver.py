@@ -8,8 +8,8 @@ States") yields several. Dated dictionary roles are resolved on the article's da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
+from functools import cache
 
 import pycountry
 from spacy.tokens import Span, Token

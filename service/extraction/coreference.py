@@ -101,17 +101,22 @@ class Discourse:
                 members.extend(actor_resolver.resolve(item, day))
             distinct = {a.key: a for a in members}
             if len(distinct) >= 2:
-                discourse.groups.append((max(t.i for t in token.conjuncts), list(distinct.values())))
+                discourse.groups.append(
+                    (max(t.i for t in token.conjuncts), list(distinct.values()))
+                )
         discourse.mentions.sort(key=lambda m: m[0])
         return discourse
 
     def refer(self, head: Token) -> list[ResolvedActor]:
         """Actors a referring expression stands for; empty when it is not one."""
         lower = head.lower_
-        if head.tag_ in ("NNS", "NNPS") and head.lemma_.lower() in _PAIR_NOUNS:
-            if any(c.lower_ in _PAIR_DETERMINERS for c in head.children):
-                group = self._last(self.groups, head.i)
-                return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
+        if (
+            head.tag_ in ("NNS", "NNPS")
+            and head.lemma_.lower() in _PAIR_NOUNS
+            and any(c.lower_ in _PAIR_DETERMINERS for c in head.children)
+        ):
+            group = self._last(self.groups, head.i)
+            return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
         if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             speaker = self._reporting_subject(head)
             if speaker:
@@ -134,13 +139,23 @@ class Discourse:
         if partial is None or any(c.lower_ in _UNPLACED for c in head.children):
             return []
         phrase = {t.i for t in head.subtree}
-        before = [
-            a for i, a in self.mentions if i < head.i and i not in phrase and a.country
-        ]
+        before = [a for i, a in self.mentions if i < head.i and i not in phrase and a.country]
         same_sentence = [a for i, a in self.mentions if sentence_start <= i < head.i]
-        source = (same_sentence or before or [None])[-1]
+        candidates = same_sentence or before
+        source = candidates[-1] if candidates else None
         if source is None:
-            after = [a for i, a in self.mentions if i > head.i and i not in phrase and a.country]
+            # "Thousands marched in Jakarta": a place named later in the sentence.
+            doc = head.doc
+            after = [
+                a
+                for i, a in self.mentions
+                if i > head.i
+                and i not in phrase
+                and a.country
+                and doc[i].dep_ == "pobj"
+                and doc[i].head.lower_ in ("in", "at")
+                and doc[i].sent == head.sent
+            ]
             source = after[0] if after else None
         if source is None or source.country is None:
             return []

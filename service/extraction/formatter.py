@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from spacy.tokens import Span
 
 from service.extraction import tables
 from service.extraction.actor_resolver import ResolvedActor
 from service.extraction.event_classifier import Trigger
+from service.extraction.event_date import EventDate
 from service.extraction.event_mode import EventClass
 from service.models import (
     ActorRef,
@@ -43,7 +43,7 @@ class Candidate:
     actor: ResolvedActor
     recipient: ResolvedActor | None
     modality: Modality
-    event_date: date | None
+    event_date: EventDate
     location: Location | None
     sentence: Span
     sentence_index: int
@@ -116,9 +116,7 @@ def merge(article_id: str, candidates: list[Candidate]) -> list[Candidate]:
     # to the DPRK") folds into the fuller statement of the same event.
     full = {(c.event.event_type, _side(c.actor)) for c in best.values() if c.recipient}
     kept = [
-        c
-        for c in best.values()
-        if c.recipient or (c.event.event_type, _side(c.actor)) not in full
+        c for c in best.values() if c.recipient or (c.event.event_type, _side(c.actor)) not in full
     ]
     return sorted(kept, key=lambda c: (c.sentence_index, c.trigger.token.i, c.actor.start))
 
@@ -149,7 +147,8 @@ def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> Di
             quad_class=plover["quad_class"],
         ),
         modality=candidate.modality,
-        event_date=candidate.event_date,
+        event_date=candidate.event_date.day,
+        date_precision=candidate.event_date.precision,
         location=candidate.location,
         evidence=Evidence(
             sentence=sentence.text,

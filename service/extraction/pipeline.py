@@ -112,7 +112,7 @@ class EventExtractor:
                 actors = _shared_sector(actors)
                 event = event_mode.classify(trigger, sentence)
                 mood = modality.classify(trigger)
-                when = event_date.resolve(sentence, day, mood)
+                when = event_date.resolve(sentence, trigger, day, mood)
                 code = trigger.cameo_code
                 for actor, recipient in formatter.pairs(
                     actors, recipients, event.event_type.value, attribution.reciprocal
@@ -120,7 +120,9 @@ class EventExtractor:
                     if code == "043" and recipient is not None:
                         # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
                         actor, recipient = recipient, actor
-                    confidence = _confidence(trigger, actor, recipient, attribution)
+                    confidence = _confidence(
+                        trigger, actor, recipient, attribution, cats.get(index)
+                    )
                     candidates.append(
                         formatter.Candidate(
                             trigger=trigger,
@@ -172,8 +174,14 @@ def _confidence(
     actor: actor_resolver.ResolvedActor,
     recipient: actor_resolver.ResolvedActor | None,
     attribution: actor_attribution.Attribution,
+    cats: dict[str, float] | None,
 ) -> float:
-    score = 0.35 * trigger.specificity + 0.35 * actor.confidence
-    score += 0.2 if recipient is not None else 0.05
+    """How sure the coder is: the trigger's reading, the classifier's agreement with its
+    type, how the actor was found, and whether the event has a named recipient."""
+    agreement = cats.get(trigger.event_type, 0.0) if cats else 0.5
+    score = 0.3 * trigger.specificity + 0.25 * agreement + 0.25 * actor.confidence
+    score += 0.1 if recipient is not None else 0.0
     score += 0.0 if attribution.inherited_subject else 0.1
-    return max(0.0, min(1.0, score))
+    if trigger.rescued:
+        score = min(score, sentence_classifier.RESCUED_CONFIDENCE)
+    return round(max(0.0, min(1.0, score)), 3)

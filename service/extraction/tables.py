@@ -104,33 +104,6 @@ def agents() -> dict[str, str]:
     return data
 
 
-@dataclass(frozen=True)
-class VerbPattern:
-    words: tuple[frozenset[str], ...]
-    code: str
-
-
-@dataclass(frozen=True)
-class VerbEntry:
-    code: str | None
-    patterns: tuple[VerbPattern, ...]
-
-
-@cache
-def verbs() -> dict[str, VerbEntry]:
-    data = _load("verbs.json")
-    blocks = [
-        tuple(
-            VerbPattern(tuple(frozenset(w) for w in p["words"]), p["code"]) for p in b["patterns"]
-        )
-        for b in data["blocks"]
-    ]
-    return {
-        lemma: VerbEntry(entry["code"], blocks[entry["block"]])
-        for lemma, entry in data["verbs"].items()
-    }
-
-
 @cache
 def cameo() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = _load("cameo.json")
@@ -140,12 +113,6 @@ def cameo() -> dict[str, dict[str, Any]]:
 @cache
 def plover() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = _load("plover.json")
-    return data
-
-
-@cache
-def nominal_triggers() -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = _load("nominal_triggers.json")
     return data
 
 
@@ -159,6 +126,7 @@ class Sense:
     prt: frozenset[str] = frozenset()
     prep: frozenset[str] = frozenset()
     obj: frozenset[str] = frozenset()
+    subj: frozenset[str] = frozenset()
     not_obj: frozenset[str] = frozenset()
     not_prt: frozenset[str] = frozenset()
     not_prep: frozenset[str] = frozenset()
@@ -170,7 +138,7 @@ class Sense:
 
     @property
     def constrained(self) -> bool:
-        return bool(self.prt or self.prep or self.obj or self.advmod or self.cues)
+        return bool(self.prt or self.prep or self.obj or self.subj or self.advmod or self.cues)
 
 
 @dataclass(frozen=True)
@@ -183,7 +151,7 @@ class TriggerLexicon:
 def _sense(raw: dict[str, Any]) -> Sense:
     sets = {
         k: frozenset(raw.get(k, ()))
-        for k in ("prt", "prep", "obj", "not_obj", "not_prt", "not_prep", "advmod", "cues")
+        for k in ("prt", "prep", "obj", "subj", "not_obj", "not_prt", "not_prep", "advmod", "cues")
     }
     return Sense(
         code=raw["code"],
