@@ -265,6 +265,11 @@ PROJECT_AGENTS = {
     "ambassador": "GOV", "delegation": "GOV", "cabinet": "GOV", "parliament": "LEG",
     "lawmakers": "LEG", "army chief": "MIL", "military": "MIL", "troops": "MIL",
     "forces": "MIL", "navy": "MIL", "air force": "MIL",
+    # Protesters are civilians unless the text says they are the opposition (PLOVER).
+    "protester": "CVL", "protesters": "CVL", "demonstrator": "CVL", "demonstrators": "CVL",
+    "crowd": "CVL", "crowds": "CVL", "inhabitants": "CVL", "people": "CVL", "mob": "CVL",
+    "hackers": "CRM", "opposition": "OPP", "supporters": "OPP", "peacekeepers": "MIL",
+    "peacekeeping troops": "MIL", "fighters": "REB", "militants": "REB",
 }  # fmt: skip
 
 
@@ -297,6 +302,9 @@ def build_agents(shared: Path) -> dict[str, str]:
                 plural = base[:-1] + "ies" if base.endswith("y") else base + "s"
                 agents.setdefault(plural, code)
     agents.update(PROJECT_AGENTS)
+    # A sector is the primary three-letter code ("GOVMED" is a media ministry: GOV);
+    # Phoenix's PPL ("people") is the civilian sector in PLOVER terms.
+    agents = {k: {"PPL": "CVL"}.get(v[:3], v[:3]) for k, v in agents.items()}
     return dict(sorted(agents.items()))
 
 

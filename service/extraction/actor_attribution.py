@@ -146,6 +146,8 @@ def _attribute(trigger: Trigger) -> Attribution:
             result.reciprocal = True
             return result
         owners = _children(token, ("poss",)) + _prep_objects(token, {"by", "from"})
+        if owners and owners[0].pos_ == "PRON" and trigger.light_verb is not None:
+            owners = []  # "X reiterated its demand": X, the light verb's subject
         owners += [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if owners:
             result.actors = [t for o in owners for t in _with_conjuncts(o)]

@@ -18,7 +18,7 @@ from service.extraction import tables
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
-_OWNER_PREPS = {"of", "from", "at", "in"}
+_OWNER_PREPS = {"of", "from", "at", "in", "for"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,10 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
     "ministry") - the prepositional phrase saying whose it is ("officials from X")."""
     tokens = [head]
     for child in head.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "appos"):
+        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj"):
             continue
+        if child.dep_ == "appos" and head.pos_ != "PROPN":
+            continue  # "Kenzo Oshima, the UN relief coordinator": the title says who he is
         # "officials from X", "thousands of students": whose, or of whom, the phrase speaks.
         if child.dep_ == "prep" and not (
             child.lower_ == "of" or (child.lower_ in _OWNER_PREPS and head.i in agent_heads)

@@ -39,8 +39,8 @@ _PAIR_NOUNS = {
     "president",
     "counterpart",
 }
-_PERSON_PRONOUNS = {"he", "she", "him", "her"}
-_GROUP_PRONOUNS = {"it", "they", "them", "we"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+_GROUP_PRONOUNS = {"it", "they", "them", "we", "its", "their", "our"}
 _REPORTING = {"say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report"}
 # "the international community", "world leaders": no one country's.
 _UNPLACED = {"international", "global", "world", "foreign", "western", "regional"}

@@ -326,13 +326,42 @@ def _drop_embedded(triggers: list[Trigger]) -> list[Trigger]:
     return [t for t in triggers if not any(_embedded(t, other) for other in triggers)]
 
 
+# "X said Y must ...": a statement that another party must act is a demand (REQUEST).
+SAYING_VERBS = REPORTING_VERBS | {
+    "declare",
+    "insist",
+    "conclude",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "reiterate",
+    "repeat",
+    "argue",
+}
+_OBLIGATION = {"must", "should", "ought"}
+
+
+def _demand(token: Token) -> Trigger | None:
+    if _lemma(token) not in SAYING_VERBS:
+        return None
+    for clause in token.children:
+        if clause.dep_ != "ccomp":
+            continue
+        auxiliaries = {c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")}
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if auxiliaries & _OBLIGATION and subjects and subjects[0].lower_ not in ("we", "i"):
+            span = token.doc[token.i : token.i + 1]
+            return Trigger(token, span, "100", "REQUEST", None, False, None, 0.8)
+    return None
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     triggers: list[Trigger] = []
     verb_triggers: set[int] = set()
     for token in sent:
         intent = token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children)
         if (token.pos_ == "VERB" and token.dep_ != "amod") or intent:
-            trigger = _verb_trigger(token)
+            trigger = _verb_trigger(token) or _demand(token)
             if trigger is not None:
                 verb_triggers.add(token.i)
                 triggers.append(trigger)

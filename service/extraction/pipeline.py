@@ -32,6 +32,7 @@ from service.extraction import (
     event_mode,
     formatter,
     geolocation,
+    intent,
     modality,
     sentence_classifier,
 )
@@ -111,9 +112,9 @@ class EventExtractor:
                     ]
                 actors = _shared_sector(actors)
                 event = event_mode.classify(trigger, sentence)
-                mood = modality.classify(trigger)
+                event, mood = intent.recode(event, modality.classify(trigger), trigger)
                 when = event_date.resolve(sentence, trigger, day, mood)
-                code = trigger.cameo_code
+                code = event.cameo_code
                 for actor, recipient in formatter.pairs(
                     actors, recipients, event.event_type.value, attribution.reciprocal
                 ):

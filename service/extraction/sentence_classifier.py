@@ -66,6 +66,7 @@ CONTRADICTED = 0.1
 # Events only the classifier saw are right about half the time (own test set): below the
 # 0.5 line that consumers are told to filter on.
 RESCUED_CONFIDENCE = 0.45
+_UNCERTAIN = {"could", "may", "might", "would", "if", "whether"}
 
 
 def review(
@@ -92,8 +93,10 @@ def review(
     if not out and top != NONE and cats[top] >= RESCUE_MIN:
         root = sentence.root
         reported = [c for c in root.children if c.dep_ == "ccomp"]
-        if root.lemma_.lower() in event_classifier.REPORTING_VERBS and reported:
+        if root.lemma_.lower() in event_classifier.SAYING_VERBS and reported:
             root = reported[0]  # "X said Y attacked Z": the event is the reported clause
+        if any(c.lower_ in _UNCERTAIN for c in root.children if c.dep_ in ("aux", "mark")):
+            return out  # "... could violate ...": no event the classifier can vouch for
         if root.pos_ in ("VERB", "AUX"):
             span = root.doc[root.i : root.i + 1]
             out.append(
