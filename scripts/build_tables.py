@@ -200,6 +200,11 @@ PROJECT_COUNTRY_NAMES = {
     "G7": ["g7", "group of seven"], "G20": ["g20", "group of 20"],
     "OSCE": ["osce", "organization for security and co-operation in europe"],
     "IMG": ["islamic state", "daesh", "isil"],
+    "SRB": ["serb", "serbs"], "SWE": ["swedish", "swede", "swedes"], "GRC": ["greeks"],
+    "RUS": ["chechen", "chechens"], "UZB": ["uzbek", "uzbeks"], "KAZ": ["kazakh", "kazakhs"],
+    "AZE": ["azerbaijani", "azerbaijanis", "azeri", "azeris"], "NPL": ["nepali", "nepalis"],
+    "ARM": ["armenian", "armenians"], "PHL": ["filipinos"], "BLR": ["belarusian"],
+    "XKX": ["kosovar", "kosovars"],
 }  # fmt: skip
 # Phoenix IGO codes -> the organisation codes the project publishes (longest prefix wins);
 # other IGO codes keep their three-letter body.
@@ -238,7 +243,20 @@ def successor_state(code: str) -> str:
     gold records name the state, not the federation it once belonged to."""
     if len(code) == 6 and code[:3] in FEDERATIONS and pycountry.countries.get(alpha_3=code[3:]):
         return code[3:]
+    if len(code) == 6 and code[3:] in TRANSITIONS:
+        return code[:3]
+    if code[:3] in RENAMED:
+        return RENAMED[code[:3]] + code[3:]
     return code
+
+
+# Phoenix codes for states that ISO 3166 names otherwise (Kosovo: the user-assigned XKX
+# that the EU and the World Bank use; East Timor: TLS).
+RENAMED = {"KSV": "XKX", "TMP": "TLS"}
+
+
+# Phoenix marks a state's unrecognised or occupied periods (UKRUNR, IRQOCC): still the state.
+TRANSITIONS = {"UNR", "OCC"}
 
 
 FEDERATIONS = {"YUG", "SCG", "USR", "CSK"}  # Yugoslavia, Serbia and Montenegro, USSR, CSSR

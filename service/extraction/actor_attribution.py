@@ -72,7 +72,8 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         subjects = _children(current, _SUBJECTS)
         if subjects and not (current.dep_ == "relcl" and subjects[0].tag_ in _RELATIVE_TAGS):
             return subjects, inherited
-        if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"):
+        # "acl" tagged VBD is the parser taking a main verb for a modifier.
+        if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ in ("VBG", "VBD")):
             # "troops who attacked ...", "rebels attacking ...": the noun they modify -
             # unless that noun is a thing ("issued a declaration demanding ..."): then
             # whoever did the governing verb.
@@ -148,7 +149,13 @@ def _attribute(trigger: Trigger) -> Attribution:
         owners = _children(token, ("poss",)) + _prep_objects(token, {"by", "from"})
         if owners and owners[0].pos_ == "PRON" and trigger.light_verb is not None:
             owners = []  # "X reiterated its demand": X, the light verb's subject
-        owners += [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        # "U.S. sanctions", "Palestinian riots": a name or demonym before the noun.
+        owners += [
+            c
+            for c in token.lefts
+            if (c.dep_ == "compound" and c.pos_ == "PROPN")
+            or (c.dep_ == "amod" and _names_party(c))
+        ]
         if owners:
             result.actors = [t for o in owners for t in _with_conjuncts(o)]
         elif trigger.light_verb is not None:

@@ -18,6 +18,8 @@ from service.extraction import tables
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
+# Phoenix codes whose first three letters are a kind of actor, not a country.
+_NOT_COUNTRIES = {"MED": "MED", "MNC": "BUS", "BAH": "REL", "MOS": "REL"}
 _OWNER_PREPS = {"of", "from", "at", "in", "for"}
 
 
@@ -56,6 +58,8 @@ def split_code(code: str) -> tuple[str | None, str | None]:
         return code, None
     if code.startswith("IGO"):
         return "IGO", None
+    if code[:3] in _NOT_COUNTRIES:
+        return None, _NOT_COUNTRIES[code[:3]]  # Reuters, Chevron: a sector, no country
     country = code[:3] if len(code) >= 3 else None
     sector = code[3:6] if len(code) >= 6 else None
     return country, sector

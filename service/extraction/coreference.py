@@ -132,35 +132,33 @@ class Discourse:
                 return [_moved(named[-1], head, _REFERENCE_CONFIDENCE)]
         return []
 
-    def complete(self, head: Token, sentence_start: int) -> list[ResolvedActor]:
+    def complete(self, head: Token, exclude: set[int]) -> list[ResolvedActor]:
         """A sector word with no country ("the minister", "rebels"): the country named
-        nearest before it in the sentence, else the article's most recent one."""
+        nearest before it in its sentence, else a place named later in the sentence ("in
+        Jakarta"), else any country of the sentence, else the article's last one. Never
+        the other side of the event (``exclude``)."""
         partial = actor_resolver.unnamed(head)
         if partial is None or any(c.lower_ in _UNPLACED for c in head.children):
             return []
-        phrase = {t.i for t in head.subtree}
-        before = [a for i, a in self.mentions if i < head.i and i not in phrase and a.country]
-        same_sentence = [a for i, a in self.mentions if sentence_start <= i < head.i]
-        candidates = same_sentence or before
-        source = candidates[-1] if candidates else None
-        if source is None:
-            # "Thousands marched in Jakarta": a place named later in the sentence.
-            doc = head.doc
-            after = [
-                a
-                for i, a in self.mentions
-                if i > head.i
-                and i not in phrase
-                and a.country
-                and doc[i].dep_ == "pobj"
-                and doc[i].head.lower_ in ("in", "at")
-                and doc[i].sent == head.sent
-            ]
-            source = after[0] if after else None
-        if source is None or source.country is None:
+        doc, sentence = head.doc, head.sent
+        taken = {t.i for t in head.subtree} | exclude
+        usable = [(i, a) for i, a in self.mentions if i not in taken and a.country]
+        here = [(i, a) for i, a in usable if sentence.start <= i < sentence.end]
+        before = [a for i, a in here if i < head.i]
+        places = [
+            a for i, a in here if doc[i].dep_ == "pobj" and doc[i].head.lower_ in ("in", "at")
+        ]
+        earlier = [a for i, a in usable if i < sentence.start]
+        if before:
+            source, confidence = before[-1], _CONTEXT_CONFIDENCE
+        elif places or here:
+            source, confidence = (places or [a for _, a in here])[0], _CONTEXT_CONFIDENCE - 0.05
+        elif earlier:
+            source, confidence = earlier[-1], _CONTEXT_CONFIDENCE - 0.05
+        else:
             return []
         code = f"{source.country}{partial.sector or ''}"
-        return [replace(partial, country=source.country, code=code, confidence=_CONTEXT_CONFIDENCE)]
+        return [replace(partial, country=source.country, code=code, confidence=confidence)]
 
     def _reporting_subject(self, pronoun: Token) -> list[ResolvedActor]:
         """ "The ministry said it would ...": "it" is the one who said so."""

@@ -88,20 +88,24 @@ class EventExtractor:
         )
         for index, sentence in enumerate(sentences):
 
-            def resolve(head: Token, start: int = sentence.start) -> list[ResolvedActor]:
+            def resolve(head: Token, other_side: list[Token]) -> list[ResolvedActor]:
+                exclude = {t.i for other in other_side for t in other.subtree}
                 return (
                     discourse.refer(head)
                     or actor_resolver.resolve(head, day)
-                    or discourse.complete(head, start)
+                    or discourse.complete(head, exclude)
                 )
 
             triggers = event_classifier.find_triggers(sentence)
             for trigger in sentence_classifier.review(triggers, cats.get(index), sentence):
                 attribution = actor_attribution.attribute(trigger)
-                actors = [a for h in attribution.actors for a in resolve(h)]
+                objects = attribution.recipients + attribution.fallback_recipients
+                actors = [a for h in attribution.actors for a in resolve(h, objects)]
                 if not actors:
                     continue
-                recipients = [r for h in attribution.recipients for r in resolve(h)]
+                # An unnamed recipient ("arrested protesters") is usually the actor's own
+                # people: its country may come from the actor's phrase.
+                recipients = [r for h in attribution.recipients for r in resolve(h, [])]
                 for head in attribution.fallback_recipients:
                     if recipients:
                         break
