@@ -205,6 +205,7 @@ PROJECT_COUNTRY_NAMES = {
     "AZE": ["azerbaijani", "azerbaijanis", "azeri", "azeris"], "NPL": ["nepali", "nepalis"],
     "ARM": ["armenian", "armenians"], "PHL": ["filipinos"], "BLR": ["belarusian"],
     "XKX": ["kosovar", "kosovars"],
+    "PRK": ["democratic people's republic of korea", "north koreans"],
 }  # fmt: skip
 # Phoenix IGO codes -> the organisation codes the project publishes (longest prefix wins);
 # other IGO codes keep their three-letter body.
@@ -251,8 +252,9 @@ def successor_state(code: str) -> str:
 
 
 # Phoenix codes for states that ISO 3166 names otherwise (Kosovo: the user-assigned XKX
-# that the EU and the World Bank use; East Timor: TLS).
-RENAMED = {"KSV": "XKX", "TMP": "TLS"}
+# that the EU and the World Bank use; East Timor: TLS; Phoenix's INT, transnational militant
+# groups, is the project's IMG).
+RENAMED = {"KSV": "XKX", "TMP": "TLS", "INT": "IMG"}
 
 
 # Phoenix marks a state's unrecognised or occupied periods (UKRUNR, IRQOCC): still the state.

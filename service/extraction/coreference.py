@@ -132,11 +132,14 @@ class Discourse:
                 return [_moved(named[-1], head, _REFERENCE_CONFIDENCE)]
         return []
 
-    def complete(self, head: Token, exclude: set[int]) -> list[ResolvedActor]:
+    def complete(
+        self, head: Token, exclude: set[int], place_first: bool = False
+    ) -> list[ResolvedActor]:
         """A sector word with no country ("the minister", "rebels"): the country named
         nearest before it in its sentence, else a place named later in the sentence ("in
         Jakarta"), else any country of the sentence, else the article's last one. Never
-        the other side of the event (``exclude``)."""
+        the other side of the event (``exclude``). ``place_first``: a place the sentence
+        names wins over the nearest country (for whom an event was done to)."""
         partial = actor_resolver.unnamed(head)
         if partial is None or any(c.lower_ in _UNPLACED for c in head.children):
             return []
@@ -149,7 +152,9 @@ class Discourse:
             a for i, a in here if doc[i].dep_ == "pobj" and doc[i].head.lower_ in ("in", "at")
         ]
         earlier = [a for i, a in usable if i < sentence.start]
-        if before:
+        if place_first and places:
+            source, confidence = places[0], _CONTEXT_CONFIDENCE
+        elif before:
             source, confidence = before[-1], _CONTEXT_CONFIDENCE
         elif places or here:
             source, confidence = (places or [a for _, a in here])[0], _CONTEXT_CONFIDENCE - 0.05

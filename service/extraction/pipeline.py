@@ -4,9 +4,12 @@
       -> actor_recognizer      names and agent words        (actor_recognizer.py)
     per sentence:
       -> event_classifier      triggers with CAMEO codes    (event_classifier.py)
+      -> sentence_classifier   the sentence's type, rescue  (sentence_classifier.py)
       -> actor_attribution     actor / recipient phrases    (actor_attribution.py)
       -> actor_resolver        countries, sectors, codes    (actor_resolver.py)
-      -> modality, event_mode, event_date, geolocation
+      -> coreference           earlier mentions, context    (coreference.py)
+      -> participants          actors and recipients        (participants.py)
+      -> event_mode, modality, intent, event_date, geolocation
     -> formatter               pairs, ids, merge, messages  (formatter.py)
 
 No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
@@ -15,12 +18,11 @@ No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from service import __version__
 from service.extraction import (
@@ -34,11 +36,11 @@ from service.extraction import (
     geolocation,
     intent,
     modality,
+    participants,
     sentence_classifier,
 )
 from service.extraction import actor_recognizer as _actor_recognizer  # registers the factory
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
-from service.extraction.actor_resolver import ResolvedActor
 from service.models import Article, DiplomaticEvent, Extractor
 
 assert _actor_recognizer
@@ -79,71 +81,59 @@ class EventExtractor:
     def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
         day = article_day(article)
         discourse = coreference.Discourse.read(doc, day)
-        candidates: list[formatter.Candidate] = []
         sentences = list(doc.sents)
         # Only sentences that name someone can code an event: classify those.
         named = [i for i, s in enumerate(sentences) if _names_someone(s)]
-        cats: dict[int, dict[str, float]] = dict(
+        cats = dict(
             zip(named, sentence_classifier.classify(sentences[i].text for i in named), strict=True)
         )
+        candidates: list[formatter.Candidate] = []
         for index, sentence in enumerate(sentences):
-
-            def resolve(head: Token, other_side: list[Token]) -> list[ResolvedActor]:
-                exclude = {t.i for other in other_side for t in other.subtree}
-                return (
-                    discourse.refer(head)
-                    or actor_resolver.resolve(head, day)
-                    or discourse.complete(head, exclude)
-                )
-
             triggers = event_classifier.find_triggers(sentence)
             for trigger in sentence_classifier.review(triggers, cats.get(index), sentence):
-                attribution = actor_attribution.attribute(trigger)
-                objects = attribution.recipients + attribution.fallback_recipients
-                actors = [a for h in attribution.actors for a in resolve(h, objects)]
-                if not actors:
-                    continue
-                # An unnamed recipient ("arrested protesters") is usually the actor's own
-                # people: its country may come from the actor's phrase.
-                recipients = [r for h in attribution.recipients for r in resolve(h, [])]
-                for head in attribution.fallback_recipients:
-                    if recipients:
-                        break
-                    recipients = [
-                        r
-                        for r in actor_resolver.resolve(head, day)
-                        if not any(_same_side(a, r) for a in actors)
-                    ]
-                actors = _shared_sector(actors)
-                event = event_mode.classify(trigger, sentence)
-                event, mood = intent.recode(event, modality.classify(trigger), trigger)
-                when = event_date.resolve(sentence, trigger, day, mood)
-                code = event.cameo_code
-                for actor, recipient in formatter.pairs(
-                    actors, recipients, event.event_type.value, attribution.reciprocal
-                ):
-                    if code == "043" and recipient is not None:
-                        # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
-                        actor, recipient = recipient, actor
-                    confidence = _confidence(
-                        trigger, actor, recipient, attribution, cats.get(index)
-                    )
-                    candidates.append(
-                        formatter.Candidate(
-                            trigger=trigger,
-                            event=event,
-                            actor=actor,
-                            recipient=recipient,
-                            modality=mood,
-                            event_date=when,
-                            location=geolocation.locate(sentence, event.mode, recipient, day),
-                            sentence=sentence,
-                            sentence_index=index,
-                            confidence=confidence,
-                        )
-                    )
+                candidates += _code_trigger(trigger, index, discourse, day, cats.get(index))
         merged = formatter.merge(article.id, candidates)
         return [formatter.to_event(article, c, self.info) for c in merged]
+
+
+def _code_trigger(
+    trigger: event_classifier.Trigger,
+    index: int,
+    discourse: coreference.Discourse,
+    day: date | None,
+    cats: dict[str, float] | None,
+) -> list[formatter.Candidate]:
+    """Every stage after the trigger: one candidate per actor -> recipient pair."""
+    sentence = trigger.token.sent
+    attribution = actor_attribution.attribute(trigger)
+    event = event_mode.classify(trigger, sentence)
+    event, mood = intent.recode(event, modality.classify(trigger), trigger)
+    found = participants.find(attribution, event.event_type.value, discourse, day)
+    if not found.actors:
+        return []
+    when = event_date.resolve(sentence, trigger, day, mood)
+    out = []
+    for actor, recipient in formatter.pairs(
+        found.actors, found.recipients, event.event_type.value, attribution.reciprocal
+    ):
+        if event.cameo_code == "043" and recipient is not None:
+            # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
+            actor, recipient = recipient, actor
+        out.append(
+            formatter.Candidate(
+                trigger=trigger,
+                event=event,
+                actor=actor,
+                recipient=recipient,
+                modality=mood,
+                event_date=when,
+                location=geolocation.locate(sentence, event.mode, recipient, day),
+                sentence=sentence,
+                sentence_index=index,
+                confidence=_confidence(trigger, actor, recipient, attribution, cats),
+            )
+        )
+    return out
 
 
 def _names_someone(sentence: Span) -> bool:
@@ -151,27 +141,6 @@ def _names_someone(sentence: Span) -> bool:
     return any(sentence.start <= s.start < sentence.end for s in doc.spans[ACTOR_SPANS]) or any(
         sentence.start <= s.start < sentence.end for s in doc.spans[AGENT_SPANS]
     )
-
-
-def _same_side(actor: ResolvedActor, other: ResolvedActor) -> bool:
-    """The same actor, or its country named bare ("the US" after "US officials")."""
-    if actor.key == other.key:
-        return True
-    return actor.country == other.country and (actor.sector is None or other.sector is None)
-
-
-def _shared_sector(actors: list[ResolvedActor]) -> list[ResolvedActor]:
-    """ "Officials from the ROK and the United States": one sector word for every side."""
-    sectors = {a.sector for a in actors if a.sector}
-    if len(actors) < 2 or len(sectors) != 1:
-        return actors
-    sector = sectors.pop()
-    return [
-        a
-        if a.sector or a.country is None
-        else replace(a, sector=sector, code=f"{a.country}{sector}", confidence=a.confidence - 0.1)
-        for a in actors
-    ]
 
 
 def _confidence(

@@ -1,0 +1,105 @@
+"""Stage 4c: who takes part in an event, from the phrases attribution chose.
+
+Each phrase is resolved in turn by: an earlier mention it refers to ("Kim", "both
+officials", "it"); the dictionaries (names, countries, office holders on the article's
+date); or the context, for a sector word with no country ("rebels", "the minister").
+Then the PLOVER conventions that need the whole event: a sector word shared by
+coordinated countries, a recipient found deeper in the complement when none is direct,
+and the domestic default - a protest with no named target is directed at the protesters'
+own government; a domestic crackdown or concession with none, at the country's people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from spacy.tokens import Token
+
+from service.extraction import actor_resolver
+from service.extraction.actor_attribution import Attribution
+from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.coreference import Discourse
+
+# Event types whose target, when the text names none, is the actor's own country.
+DOMESTIC_TARGETS = {"PROTEST": "GOV", "COERCE": None, "CONCEDE": None}
+_DEFAULT_CONFIDENCE = 0.4
+
+
+@dataclass(frozen=True)
+class Participants:
+    actors: list[ResolvedActor]
+    recipients: list[ResolvedActor]
+
+
+def _resolve(
+    head: Token, discourse: Discourse, day: date | None, exclude: set[int], place_first: bool
+) -> list[ResolvedActor]:
+    return (
+        discourse.refer(head)
+        or actor_resolver.resolve(head, day)
+        or discourse.complete(head, exclude, place_first)
+    )
+
+
+def find(
+    attribution: Attribution, event_type: str, discourse: Discourse, day: date | None
+) -> Participants:
+    objects = attribution.recipients + attribution.fallback_recipients
+    # The actor's country never comes from the other side's phrase.
+    exclude = {t.i for head in objects for t in head.subtree}
+    actors = [a for h in attribution.actors for a in _resolve(h, discourse, day, exclude, False)]
+    if not actors:
+        return Participants([], [])
+    # An unnamed recipient ("arrested protesters", "killed 23 people in Tel Aviv"): the
+    # place the sentence names, else the nearest country, which may be the actor's own.
+    recipients = [
+        r for h in attribution.recipients for r in _resolve(h, discourse, day, set(), True)
+    ]
+    for head in attribution.fallback_recipients:
+        if recipients:
+            break
+        found = actor_resolver.resolve(head, day)
+        recipients = [r for r in found if not any(_same_side(a, r) for a in actors)]
+    if not recipients and event_type in DOMESTIC_TARGETS and not attribution.reciprocal:
+        recipients = _domestic(actors, DOMESTIC_TARGETS[event_type])
+    return Participants(_shared_sector(actors), recipients)
+
+
+def _domestic(actors: list[ResolvedActor], sector: str | None) -> list[ResolvedActor]:
+    out = []
+    for country in dict.fromkeys(a.country for a in actors if a.country):
+        out.append(
+            ResolvedActor(
+                text="",
+                start=actors[0].start,
+                end=actors[0].start,
+                name=actor_resolver.display_name(country),
+                country=country,
+                sector=sector,
+                code=f"{country}{sector or ''}",
+                confidence=_DEFAULT_CONFIDENCE,
+            )
+        )
+    return out
+
+
+def _same_side(actor: ResolvedActor, other: ResolvedActor) -> bool:
+    """The same actor, or its country named bare ("the US" after "US officials")."""
+    if actor.key == other.key:
+        return True
+    return actor.country == other.country and (actor.sector is None or other.sector is None)
+
+
+def _shared_sector(actors: list[ResolvedActor]) -> list[ResolvedActor]:
+    """ "Officials from the ROK and the United States": one sector word for every side."""
+    sectors = {a.sector for a in actors if a.sector}
+    if len(actors) < 2 or len(sectors) != 1:
+        return actors
+    sector = sectors.pop()
+    return [
+        a
+        if a.sector or a.country is None
+        else replace(a, sector=sector, code=f"{a.country}{sector}", confidence=a.confidence - 0.1)
+        for a in actors
+    ]
