@@ -193,7 +193,9 @@ def build_actors(shared: Path) -> list[dict[str, Any]]:
 # Abbreviations and names news uses that the Phoenix country dictionary lacks.
 PROJECT_COUNTRY_NAMES = {
     "CHN": ["prc", "p.r.c."], "COD": ["drc", "d.r.c."], "TWN": ["roc"], "GBR": ["uk", "britons"],
-    "EU": ["eu", "e.u.", "european union", "brussels"], "AU": ["african union", "au"],
+    "EU": ["eu", "e.u.", "european union", "brussels", "european community", "ec", "eec",
+           "european economic community", "european commission"],
+    "AU": ["african union", "au"], "APEC": ["apec", "asia-pacific economic cooperation"],
     "WHO": ["who", "world health organization", "world health organisation"],
     "WB": ["world bank"], "GCC": ["gulf cooperation council", "gcc"],
     "SCO": ["shanghai cooperation organisation", "shanghai cooperation organization"],
@@ -221,7 +223,8 @@ ORGANISATION_NAMES = {
     "Organization of American States", "OSCE": "OSCE", "GCC": "Gulf Cooperation Council",
     "ECOWAS": "ECOWAS", "SCO": "Shanghai Cooperation Organisation", "LAS": "Arab League",
     "OIC": "Organisation of Islamic Cooperation", "IMF": "International Monetary Fund",
-    "WB": "World Bank", "WHO": "World Health Organization", "WTO": "World Trade Organization",
+    "WB": "World Bank", "WHO": "World Health Organization", "APEC": "APEC",
+    "WTO": "World Trade Organization",
     "ICC": "International Criminal Court", "OPEC": "OPEC", "G7": "G7", "G20": "G20",
     "IGO": "other intergovernmental organisation", "NGO": "non-governmental organisation",
     "IMG": "armed group operating across borders",

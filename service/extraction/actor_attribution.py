@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from service.extraction import actor_resolver
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 from service.extraction.event_classifier import Trigger
 
@@ -121,7 +122,7 @@ def _complement_actor_heads(anchor: Token, exclude: set[int]) -> list[Token]:
 def _names_party(noun: Token) -> bool:
     """Whether a noun phrase can be an actor: it holds a name or a sector word."""
     doc = noun.doc
-    inside = {t.i for t in noun.subtree}
+    inside = {t.i for t in actor_resolver.phrase_tokens(noun)}
     spans = list(doc.spans[ACTOR_SPANS]) + list(doc.spans[AGENT_SPANS])
     return noun.pos_ in ("PROPN", "PRON") or any(s.start in inside for s in spans)
 

@@ -74,9 +74,10 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
             continue
         if child.dep_ == "appos" and head.pos_ != "PROPN":
             continue  # "Kenzo Oshima, the UN relief coordinator": the title says who he is
-        # "officials from X", "thousands of students": whose, or of whom, the phrase speaks.
+        # "officials from X", "thousands of students", "rebels in Darfur": whose, or of
+        # whom, the phrase speaks. A name's prepositions are not its own ("Kim in Seoul").
         if child.dep_ == "prep" and not (
-            child.lower_ == "of" or (child.lower_ in _OWNER_PREPS and head.i in agent_heads)
+            child.lower_ == "of" or (child.lower_ in _OWNER_PREPS and head.pos_ == "NOUN")
         ):
             continue
         tokens.extend(child.subtree)

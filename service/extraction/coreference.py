@@ -41,7 +41,10 @@ _PAIR_NOUNS = {
 }
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _GROUP_PRONOUNS = {"it", "they", "them", "we", "its", "their", "our"}
-_REPORTING = {"say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report"}
+_REPORTING = {
+    "say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report", "confirm",
+    "declare", "deny", "indicate", "note", "stress", "reiterate", "threaten", "promise",
+}  # fmt: skip
 # "the international community", "world leaders": no one country's.
 _UNPLACED = {"international", "global", "world", "foreign", "western", "regional"}
 _CONTEXT_CONFIDENCE = 0.45

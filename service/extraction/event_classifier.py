@@ -337,6 +337,8 @@ SAYING_VERBS = REPORTING_VERBS | {
     "reiterate",
     "repeat",
     "argue",
+    "announce",
+    "warn",
 }
 _OBLIGATION = {"must", "should", "ought"}
 

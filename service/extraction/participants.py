@@ -45,9 +45,9 @@ def _resolve(
 def find(
     attribution: Attribution, event_type: str, discourse: Discourse, day: date | None
 ) -> Participants:
-    objects = attribution.recipients + attribution.fallback_recipients
-    # The actor's country never comes from the other side's phrase.
-    exclude = {t.i for head in objects for t in head.subtree}
+    # The actor's country never comes from the direct object's phrase ("Serb forces
+    # killed three ethnic Albanians").
+    exclude = {t.i for head in attribution.recipients for t in head.subtree}
     actors = [a for h in attribution.actors for a in _resolve(h, discourse, day, exclude, False)]
     if not actors:
         return Participants([], [])
