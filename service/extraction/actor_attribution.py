@@ -36,6 +36,8 @@ TOPIC_OBJECT_VERBS = {
     "explore",
 }
 _MAX_CLIMB = 4
+# Passive in form, active in meaning: the grammatical subject is the one who acts.
+STATIVE_PASSIVES = {"oppose", "commit", "engage", "determine", "prepare", "dedicate", "resolve"}
 _RELATIVE_TAGS = {"WP", "WDT"}  # who, which, that
 
 
@@ -86,7 +88,7 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
                 inherited = True
                 continue
         passive = _children(current, ("nsubjpass",))
-        if passive and current is not verb:
+        if passive and (current is not verb or current.lemma_.lower() in STATIVE_PASSIVES):
             return passive, True  # "Putin is expected to visit": the raised subject
         agents = [o for p in _children(current, ("agent",)) for o in _children(p, ("pobj",))]
         if agents:
@@ -178,6 +180,9 @@ def _attribute(trigger: Trigger) -> Attribution:
         result.actors = [t for a in agents for t in _with_conjuncts(a)]
         result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]
         return result
+    if not subjects and passive_subjects and token.lemma_.lower() in STATIVE_PASSIVES:
+        subjects = passive_subjects  # "Israel is opposed to ...", "were engaged in ..."
+        passive_subjects = []
     result.actors = [t for s in subjects for t in _with_conjuncts(s)]
     topic_object = token.lemma_.lower() in TOPIC_OBJECT_VERBS
     objects = [] if topic_object else _children(token, ("dobj", "dative"))

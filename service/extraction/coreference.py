@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from service.extraction import actor_resolver
 from service.extraction.actor_recognizer import ACTOR_SPANS
@@ -49,6 +49,21 @@ _REPORTING = {
 _UNPLACED = {"international", "global", "world", "foreign", "western", "regional"}
 _CONTEXT_CONFIDENCE = 0.45
 _REFERENCE_CONFIDENCE = 0.6
+
+
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "into"}
+
+
+def is_place(token: Token) -> bool:
+    """Named as where something happens: "in Jakarta", "in East Timor's capital Dili"."""
+    current = token
+    for _ in range(3):
+        if current.dep_ == "pobj" and current.head.lower_ in _PLACE_PREPS:
+            return True
+        if current.head is current:
+            return False
+        current = current.head
+    return False
 
 
 def _in_full_name(token: Token) -> bool:
@@ -151,9 +166,7 @@ class Discourse:
         usable = [(i, a) for i, a in self.mentions if i not in taken and a.country]
         here = [(i, a) for i, a in usable if sentence.start <= i < sentence.end]
         before = [a for i, a in here if i < head.i]
-        places = [
-            a for i, a in here if doc[i].dep_ == "pobj" and doc[i].head.lower_ in ("in", "at")
-        ]
+        places = [a for i, a in here if is_place(doc[i])]
         earlier = [a for i, a in usable if i < sentence.start]
         if place_first and places:
             source, confidence = places[0], _CONTEXT_CONFIDENCE
@@ -167,6 +180,15 @@ class Discourse:
             return []
         code = f"{source.country}{partial.sector or ''}"
         return [replace(partial, country=source.country, code=code, confidence=confidence)]
+
+    def place(self, sentence: Span, exclude: set[int]) -> ResolvedActor | None:
+        """The country a sentence says something happened in ("in Beirut", "near Samarra")."""
+        doc = sentence.doc
+        for index, actor in self.mentions:
+            inside = sentence.start <= index < sentence.end and index not in exclude
+            if inside and actor.country and is_place(doc[index]):
+                return actor
+        return None
 
     def _reporting_subject(self, pronoun: Token) -> list[ResolvedActor]:
         """ "The ministry said it would ...": "it" is the one who said so."""

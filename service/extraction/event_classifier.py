@@ -171,7 +171,9 @@ def _second_level(token: Token) -> set[str]:
         if child.dep_ in ("dobj", "xcomp", "attr", "nsubjpass", "prt"):
             out |= _words(child)
         elif child.dep_ == "prep":
-            out |= {_lemma(g) for g in child.children if g.dep_ in ("pobj", "pcomp")}
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    out |= _words(grand)
     return out
 
 

@@ -14,13 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from service.extraction import actor_resolver
 from service.extraction.actor_attribution import Attribution
 from service.extraction.actor_resolver import ResolvedActor
 from service.extraction.coreference import Discourse
 
+# Attacks whose attacker the text does not name (subject is the weapon, or no subject).
+UNIDENTIFIED_TYPES = {"ASSAULT"}
+_WEAPONS = {
+    "bomb", "bombing", "blast", "explosion", "device", "mine", "ied", "attack", "rocket",
+    "shell", "mortar", "grenade", "missile", "gunfire", "ambush", "strike", "fire", "minefield",
+}  # fmt: skip
 # Event types whose target, when the text names none, is the actor's own country.
 DOMESTIC_TARGETS = {"PROTEST": "GOV", "COERCE": None, "CONCEDE": None}
 _DEFAULT_CONFIDENCE = 0.4
@@ -43,12 +49,18 @@ def _resolve(
 
 
 def find(
-    attribution: Attribution, event_type: str, discourse: Discourse, day: date | None
+    attribution: Attribution,
+    event_type: str,
+    sentence: Span,
+    discourse: Discourse,
+    day: date | None,
 ) -> Participants:
     # The actor's country never comes from the direct object's phrase ("Serb forces
     # killed three ethnic Albanians").
     exclude = {t.i for head in attribution.recipients for t in head.subtree}
     actors = [a for h in attribution.actors for a in _resolve(h, discourse, day, exclude, False)]
+    if not actors and event_type in UNIDENTIFIED_TYPES:
+        actors = _unidentified(attribution, discourse, sentence, exclude)
     if not actors:
         return Participants([], [])
     # An unnamed recipient ("arrested protesters", "killed 23 people in Tel Aviv"): the
@@ -64,6 +76,25 @@ def find(
     if not recipients and event_type in DOMESTIC_TARGETS and not attribution.reciprocal:
         recipients = _domestic(actors, DOMESTIC_TARGETS[event_type])
     return Participants(_shared_sector(actors), recipients)
+
+
+def _unidentified(
+    attribution: Attribution, discourse: Discourse, sentence: Span, exclude: set[int]
+) -> list[ResolvedActor]:
+    """ "A roadside bomb near Samarra killed a soldier", "a journalist was killed in
+    Beirut": no one is named, but an attack happened somewhere. As ICEWS and Phoenix do,
+    the attacker is an unidentified armed force (UAF) of the country where it happened."""
+    heads = attribution.actors
+    if any(h.pos_ in ("PROPN", "PRON") or h.lemma_.lower() not in _WEAPONS for h in heads):
+        return []
+    where = discourse.place(sentence, exclude)
+    if where is None or where.country is None:
+        return []
+    start = heads[0].idx if heads else sentence.start_char
+    end = heads[0].idx + len(heads[0].text) if heads else sentence.start_char
+    text = sentence.doc.text[start:end]
+    code = f"{where.country}UAF"
+    return [ResolvedActor(text, start, end, None, where.country, "UAF", code, 0.35)]
 
 
 def _domestic(actors: list[ResolvedActor], sector: str | None) -> list[ResolvedActor]:

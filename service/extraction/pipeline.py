@@ -108,7 +108,7 @@ def _code_trigger(
     attribution = actor_attribution.attribute(trigger)
     event = event_mode.classify(trigger, sentence)
     event, mood = intent.recode(event, modality.classify(trigger), trigger)
-    found = participants.find(attribution, event.event_type.value, discourse, day)
+    found = participants.find(attribution, event.event_type.value, sentence, discourse, day)
     if not found.actors:
         return []
     when = event_date.resolve(sentence, trigger, day, mood)
