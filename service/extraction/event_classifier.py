@@ -359,6 +359,29 @@ def _demand(token: Token) -> Trigger | None:
     return None
 
 
+def background(trigger: Trigger) -> bool:
+    """Whether the trigger sits in a clause that gives background rather than news: a
+    purpose ("sent experts to investigate"), or a clause modifying a noun ("a team trying
+    to broker a pact", "a plan that will not allow ...")."""
+    token = trigger.light_verb if trigger.light_verb is not None else trigger.token
+    for _ in range(4):
+        if token.dep_ in ("relcl", "acl"):
+            return True
+        if token.dep_ in ("advcl", "xcomp") and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+        ):
+            head = token.head
+            if _lemma(head) not in LIGHT_VERBS | FRAMING_VERBS and head.pos_ == "VERB":
+                return token.dep_ == "advcl" or _lemma(head) not in _XCOMP_FRAMES
+        if token.dep_ not in ("conj", "xcomp", "ccomp") or token.head is token:
+            return False
+        token = token.head
+    return False
+
+
+_XCOMP_FRAMES = {"agree", "refuse", "decide", "threaten", "offer", "vow", "promise", "try"}
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     triggers: list[Trigger] = []
     verb_triggers: set[int] = set()

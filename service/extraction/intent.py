@@ -1,7 +1,8 @@
 """Stage 5b: statements of intent.
 
-PLOVER codes a stated intention to cooperate ("Turkey will allow refugees to return",
-"Portugal will support ...") as AGREE: the promise is the event, and it has happened.
+PLOVER codes a stated intention to cooperate ("Portugal will support ...", "Japan will
+send aid") as AGREE: the promise is the event, and it has happened. The manual keeps
+future RETREAT and CONCEDE as they are ("will withdraw", "will allow ...": anticipated).
 Conflictual action announced on a condition ("the party will boycott the elections unless
 the president resigns") is a THREATEN. An announced conflictual action without one ("the
 US will raise tariffs next month") stays what it is, anticipated. CAMEO's "express intent"
@@ -30,8 +31,6 @@ PROMISES = {
     EventType.SUPPORT: "032",
     EventType.COOPERATE: "031",
     EventType.AID: "033",
-    EventType.CONCEDE: "035",
-    EventType.RETREAT: "035",
 }
 # Conflictual action -> CAMEO "threaten ..." code and PLOVER THREATEN mode.
 THREATS: dict[EventType, tuple[str, str | None]] = {

@@ -143,6 +143,9 @@ def _names_someone(sentence: Span) -> bool:
     )
 
 
+BACKGROUND_PENALTY = 0.2
+
+
 def _confidence(
     trigger: event_classifier.Trigger,
     actor: actor_resolver.ResolvedActor,
@@ -156,6 +159,8 @@ def _confidence(
     score = 0.3 * trigger.specificity + 0.25 * agreement + 0.25 * actor.confidence
     score += 0.1 if recipient is not None else 0.0
     score += 0.0 if attribution.inherited_subject else 0.1
+    if event_classifier.background(trigger):
+        score -= BACKGROUND_PENALTY
     if trigger.rescued:
         score = min(score, sentence_classifier.RESCUED_CONFIDENCE)
     return round(max(0.0, min(1.0, score)), 3)
