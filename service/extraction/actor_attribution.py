@@ -16,6 +16,8 @@ from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 from service.extraction.event_classifier import Trigger
 
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
+# Where people meet is not whom they meet: "met on Sentosa", "talks in Geneva".
+MEETING_PREPS = {"with", "to"}
 _SUBJECTS = ("nsubj", "csubj")
 # Verbs whose direct object is a topic, not a party: "discussed the visit" names no recipient.
 TOPIC_OBJECT_VERBS = {
@@ -165,9 +167,10 @@ def _attribute(trigger: Trigger) -> Attribution:
             subjects, inherited = _subject(trigger.light_verb)
             result.actors = [t for s in subjects for t in _with_conjuncts(s)]
             result.inherited_subject = inherited
-        recipients = _prep_objects(token, RECIPIENT_PREPS)
+        preps = MEETING_PREPS if trigger.event_type == "CONSULT" else RECIPIENT_PREPS
+        recipients = _prep_objects(token, preps)
         if not recipients and trigger.light_verb is not None:
-            recipients = _prep_objects(trigger.light_verb, RECIPIENT_PREPS)
+            recipients = _prep_objects(trigger.light_verb, preps)
         result.recipients = [t for r in recipients for t in _with_conjuncts(r)]
         return result
 
@@ -186,7 +189,13 @@ def _attribute(trigger: Trigger) -> Attribution:
     result.actors = [t for s in subjects for t in _with_conjuncts(s)]
     topic_object = token.lemma_.lower() in TOPIC_OBJECT_VERBS
     objects = [] if topic_object else _children(token, ("dobj", "dative"))
-    objects += _prep_objects(token, {"with"} if topic_object else RECIPIENT_PREPS)
+    if topic_object:
+        preps = {"with"}
+    elif trigger.event_type == "CONSULT":
+        preps = MEETING_PREPS
+    else:
+        preps = RECIPIENT_PREPS
+    objects += _prep_objects(token, preps)
     result.recipients = [t for o in objects for t in _with_conjuncts(o)]
     if passive_subjects and not agents:
         result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]

@@ -40,6 +40,16 @@ class ResolvedActor:
 
 
 @cache
+def _ORGANISATIONS_LONGEST_FIRST() -> list[str]:  # noqa: N802 - a cached constant
+    return sorted(tables.organisations(), key=len, reverse=True)
+
+
+@cache
+def _is_country(code: str) -> bool:
+    return code == "XKX" or pycountry.countries.get(alpha_3=code) is not None
+
+
+@cache
 def display_name(code: str | None) -> str | None:
     """ "PRK" -> "North Korea", "NATO" -> "NATO": the name readers know."""
     if code is None:
@@ -54,8 +64,10 @@ def display_name(code: str | None) -> str | None:
 
 def split_code(code: str) -> tuple[str | None, str | None]:
     """``KORGOV`` -> (KOR, GOV); ``NATO`` -> (NATO, None); ``RUS`` -> (RUS, None)."""
-    if code in tables.organisations():
-        return code, None
+    if code in tables.organisations() or not _is_country(code[:3]):
+        for organisation in _ORGANISATIONS_LONGEST_FIRST():
+            if code.startswith(organisation):
+                return organisation, code[len(organisation) :][:3] or None  # NATOGOV
     if code.startswith("IGO"):
         return "IGO", None
     if code[:3] in _NOT_COUNTRIES:
@@ -134,7 +146,14 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     # Minister Kim"); several countries stay several actors only when coordinated.
     people = [r for r in resolved if r[1].kind == "actor"]
     countries = [r for r in resolved if r[1].kind == "country"]
-    chosen = people[:1] if people else countries
+    # The name the phrase is about: the one on its head ("U.S. Deputy Secretary of State
+    # Kurt Campbell" is Campbell, not the generic "Secretary of State" entry before him),
+    # else the nearest ("the findings of a UN commission into the Gaza war": the UN).
+    on_head = [r for r in people if r[0].start <= head.i < r[0].end]
+    nearest = sorted(people, key=lambda r: min(abs(r[0].start - head.i), abs(r[0].end - head.i)))
+    chosen = (on_head or nearest[:1]) if people else countries
+    if len(people) > 1 and any(t.dep_ == "cc" for t in head.subtree):
+        chosen = people  # "President Trump and North Korean leader Kim Jong Un"
     if not people and len(countries) > 1 and not _coordinated(countries):
         chosen = countries[:1]
 
