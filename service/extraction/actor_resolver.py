@@ -40,7 +40,7 @@ class ResolvedActor:
 
 
 @cache
-def _ORGANISATIONS_LONGEST_FIRST() -> list[str]:  # noqa: N802 - a cached constant
+def _organisations_longest_first() -> list[str]:
     return sorted(tables.organisations(), key=len, reverse=True)
 
 
@@ -65,7 +65,7 @@ def display_name(code: str | None) -> str | None:
 def split_code(code: str) -> tuple[str | None, str | None]:
     """``KORGOV`` -> (KOR, GOV); ``NATO`` -> (NATO, None); ``RUS`` -> (RUS, None)."""
     if code in tables.organisations() or not _is_country(code[:3]):
-        for organisation in _ORGANISATIONS_LONGEST_FIRST():
+        for organisation in _organisations_longest_first():
             if code.startswith(organisation):
                 return organisation, code[len(organisation) :][:3] or None  # NATOGOV
     if code.startswith("IGO"):
