@@ -33,6 +33,7 @@ class ResolvedActor:
     sector: str | None
     code: str | None
     confidence: float
+    person: bool = False  # a named individual: "he" and "she" can refer to it
 
     @property
     def key(self) -> str:
@@ -176,11 +177,12 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
                 text=text,
                 start=text_start,
                 end=text_end,
-                name=display_name(country) if entry.kind == "country" else entry.name.title(),
+                name=display_name(country) if entry.kind == "country" else entry.name,
                 country=country,
                 sector=actor_sector,
                 code=code,
                 confidence=confidence,
+                person=entry.kind == "actor" and any(t.ent_type_ == "PERSON" for t in span),
             )
         )
     return _unique(out)

@@ -133,7 +133,7 @@ class Discourse:
             and head.lemma_.lower() in _PAIR_NOUNS
             and any(c.lower_ in _PAIR_DETERMINERS for c in head.children)
         ):
-            group = self._last(self.groups, head.i)
+            group = self._last(self.groups, head.i) or self._last_two(head.i)
             return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
         if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             speaker = self._reporting_subject(head)
@@ -141,7 +141,7 @@ class Discourse:
                 return speaker
             wanted_person = lower in _PERSON_PRONOUNS
             for index, actor in reversed(self.mentions):
-                if index < head.i and (actor.name is not None) == wanted_person:
+                if index < head.i and actor.person == wanted_person:
                     return [_moved(actor, head, _CONTEXT_CONFIDENCE)]
             return []
         if head.pos_ == "PROPN" and not _in_full_name(head):
@@ -200,6 +200,16 @@ class Discourse:
                     if subject.dep_ == "nsubj" and subject.pos_ != "PRON":
                         return actor_resolver.resolve(subject, self.day)
         return []
+
+    def _last_two(self, before: int) -> list[ResolvedActor] | None:
+        """The two most recently named countries ("Ruto hosted Hassan ... Both leaders")."""
+        found: dict[str, ResolvedActor] = {}
+        for index, actor in reversed(self.mentions):
+            if index < before and actor.country and actor.country not in found:
+                found[actor.country] = actor
+                if len(found) == 2:
+                    return list(reversed(found.values()))
+        return None
 
     @staticmethod
     def _last(

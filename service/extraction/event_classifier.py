@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from service.extraction import tables
+from service.extraction.actor_recognizer import ACTOR_SPANS
 
 LIGHT_VERBS = {
     "hold",
@@ -197,7 +198,24 @@ def _fits(sense: tables.Sense, token: Token, arguments: set[str]) -> bool:
         return False
     if sense.xcomp and not any(c.dep_ == "xcomp" for c in children):
         return False
+    if sense.actor_obj and not _names_someone(token):
+        return False
     return not (sense.ccomp and not any(c.dep_ == "ccomp" for c in children))
+
+
+def _names_someone(verb: Token) -> bool:
+    """A direct object that is a party ("called Ishiba"), and no predicate about it
+    ("called the move illegal", "called on X to ...")."""
+    children = list(verb.children)
+    if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "prep") for c in children):
+        return False
+    objects = [c for c in children if c.dep_ == "dobj"]
+    names = list(verb.doc.spans[ACTOR_SPANS]) + [e for e in verb.doc.ents if e.label_ == "PERSON"]
+    return any(
+        span.start >= obj.left_edge.i and span.end <= obj.right_edge.i + 1
+        for obj in objects
+        for span in names
+    )
 
 
 def _event_type(code: str, sense: tables.Sense | None) -> str | None:

@@ -51,11 +51,22 @@ class Candidate:
 
 
 def pairs(
-    actors: list[ResolvedActor], recipients: list[ResolvedActor], event_type: str, reciprocal: bool
+    actors: list[ResolvedActor],
+    recipients: list[ResolvedActor],
+    event_type: str,
+    reciprocal: bool,
+    mode: str | None = None,
 ) -> list[tuple[ResolvedActor, ResolvedActor | None]]:
-    """Actor -> recipient pairs; coordinated actors of a reciprocal event face each other."""
+    """Actor -> recipient pairs; coordinated actors of a reciprocal event face each other.
+    A meeting or a call is two-sided ("A spoke with B": B spoke with A too); a visit is
+    not (the visitor is the actor, the host the recipient)."""
     if recipients:
-        return [(a, r) for a in actors for r in recipients if a.key != r.key]
+        out: list[tuple[ResolvedActor, ResolvedActor | None]] = [
+            (a, r) for a in actors for r in recipients if a.key != r.key
+        ]
+        if event_type == "CONSULT" and mode != "visit":
+            out += [(r, a) for a, r in out if r is not None and (r, a) not in out]
+        return out
     if len(actors) > 1 and (reciprocal or event_type in RECIPROCAL_TYPES):
         return [(a, b) for a in actors for b in actors if a.key != b.key]
     return [(a, None) for a in actors]

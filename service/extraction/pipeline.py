@@ -112,9 +112,11 @@ def _code_trigger(
     if not found.actors:
         return []
     when = event_date.resolve(sentence, trigger, day, mood)
+    place = geolocation.place_named(sentence, day)
+    event, actors, recipients = geolocation.as_visit(event, found.actors, found.recipients, place)
     out = []
     for actor, recipient in formatter.pairs(
-        found.actors, found.recipients, event.event_type.value, attribution.reciprocal
+        actors, recipients, event.event_type.value, attribution.reciprocal, event.mode
     ):
         if event.cameo_code == "043" and recipient is not None:
             # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
@@ -127,7 +129,7 @@ def _code_trigger(
                 recipient=recipient,
                 modality=mood,
                 event_date=when,
-                location=geolocation.locate(sentence, event.mode, recipient, day),
+                location=geolocation.locate(place, event.mode, recipient),
                 sentence=sentence,
                 sentence_index=index,
                 confidence=_confidence(trigger, actor, recipient, attribution, cats),

@@ -37,10 +37,11 @@ class ActorEntry:
     names: tuple[str, ...]
     roles: tuple[Role, ...]
     kind: str  # "country" (a state and its synonyms) or "actor" (person, IGO, group)
+    label: str | None = None  # the name as written, when the source has one
 
     @property
     def name(self) -> str:
-        return self.names[0]
+        return self.label or self.names[0].title()
 
     def role_on(self, day: date | None) -> Role | None:
         """The role in force on ``day``; without a date, the most recent one."""
@@ -83,11 +84,15 @@ def actors() -> tuple[ActorEntry, ...]:
         index = next((by_name[n] for n in names if n in by_name), None)
         if index is None:
             by_name.update({n: len(entries) for n in names})
-            entries.append(ActorEntry(names=names, roles=(role,), kind="actor"))
+            entries.append(
+                ActorEntry(names=names, roles=(role,), kind="actor", label=holder["name"])
+            )
         else:
             old = entries[index]
             extra = tuple(n for n in names if n not in old.names)
-            entries[index] = ActorEntry(old.names + extra, (*old.roles, role), old.kind)
+            entries[index] = ActorEntry(
+                old.names + extra, (*old.roles, role), old.kind, label=holder["name"]
+            )
     return tuple(entries)
 
 
@@ -134,11 +139,15 @@ class Sense:
     cues: frozenset[str] = frozenset()
     xcomp: bool = False
     ccomp: bool = False
+    actor_obj: bool = False  # the direct object names someone: "called the president"
     plural_only: bool = False
 
     @property
     def constrained(self) -> bool:
-        return bool(self.prt or self.prep or self.obj or self.subj or self.advmod or self.cues)
+        return (
+            bool(self.prt or self.prep or self.obj or self.subj or self.advmod or self.cues)
+            or self.actor_obj
+        )
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,7 @@ def _sense(raw: dict[str, Any]) -> Sense:
         mode=raw.get("mode"),
         xcomp=bool(raw.get("xcomp")),
         ccomp=bool(raw.get("ccomp")),
+        actor_obj=bool(raw.get("actor_obj")),
         plural_only=bool(raw.get("plural_only")),
         **sets,
     )
