@@ -13,8 +13,8 @@ DEFAULT_GSR = Path("../shared/data/plover/PLOVER_GSR_CAMEO.json")
 # Floors for CI, set a few points under the measured figures (see the README's
 # "Accuracy" section): a change that loses more than that fails the build.
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "gsr": {"event_type": 0.0, "actor_country": 0.0, "dyad": 0.0},
-    "own": {"event_type": 0.0, "actor_country": 0.0, "dyad": 0.0},
+    "gsr": {"event_type": 0.68, "actor_country": 0.80, "dyad": 0.43},
+    "own": {"event_type": 0.83, "actor_country": 0.87, "dyad": 0.63},
 }
 
 

@@ -1,0 +1,113 @@
+"""The evaluation: gold loading, scoring arithmetic, and the accuracy floors CI holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from service.evaluation import gold, report, runner, scoring
+from service.evaluation.gold import GoldActor, GoldEvent, GoldItem
+from service.evaluation.scoring import Counts, Predicted
+
+GSR = Path(__file__).resolve().parents[2] / "shared" / "data" / "plover" / "PLOVER_GSR_CAMEO.json"
+
+
+def test_gsr_loader_maps_old_labels_and_codes():
+    items = gold.load_gsr(GSR)
+    assert len(items) == 321  # 322 records after the header; one has no actor
+    types = {e.event_type for i in items for e in i.events}
+    assert not types & {"DEMAND", "DISAPPROVE", "INVESTIGATE", "FIGHT", "DOCUMENT"}
+    assert "JAP" not in {a.country for i in items for e in i.events for a in e.actors}
+    sectors = {a.sector for i in items for e in i.events for a in e.actors}
+    assert "***" not in sectors and "CVLalb" not in sectors
+
+
+def test_own_test_set_is_large_enough_and_covers_every_phenomenon():
+    items = gold.load_own()
+    sentences = sum(max(1, i.text.count(". ") + 1) for i in items)
+    assert sentences >= 300
+    assert {i.category for i in items} >= {
+        "modality",
+        "dates",
+        "coreference",
+        "reported_speech",
+        "direction",
+        "none",
+    }
+    assert {e.event_type for i in items for e in i.events} == set(scoring.EVENT_TYPES)
+
+
+def test_counts():
+    counts = Counts()
+    counts.add({1, 2, 3}, {2, 3, 4, 5})
+    assert (counts.tp, counts.fp, counts.fn) == (2, 2, 1)
+    assert counts.precision == 0.5
+    assert counts.recall == pytest.approx(2 / 3)
+    assert counts.f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+
+
+def test_organisations_compare_as_igo_against_the_gold_records():
+    assert scoring.country_key("NATO", coarse_orgs=True) == "IGO"
+    assert scoring.country_key("NGO", coarse_orgs=True) == "IGO"
+    assert scoring.country_key("KOR", coarse_orgs=True) == "KOR"
+    assert scoring.country_key("NATO", coarse_orgs=False) == "NATO"
+
+
+def _predicted(event_type, actor, recipient, confidence=0.9):
+    return Predicted(
+        event_type, actor, "GOV", recipient, None, None, "asserted", None, None, confidence
+    )
+
+
+def test_score_fields_and_confusion():
+    items = [
+        GoldItem(
+            "a",
+            "text",
+            date(2024, 1, 1),
+            (GoldEvent("CONSULT", (GoldActor("KOR", "GOV"),), (GoldActor("USA", None),)),),
+        ),
+        GoldItem("b", "text", None, ()),
+    ]
+    predictions = {
+        "a": [_predicted("CONSULT", "KOR", "USA"), _predicted("ACCUSE", "KOR", "PRK", 0.3)],
+        "b": [_predicted("ASSAULT", "RUS", "UKR")],
+    }
+    result = scoring.score("t", items, predictions)
+    assert (result.fields["dyad"].tp, result.fields["dyad"].fp, result.fields["dyad"].fn) == (
+        1,
+        2,
+        0,
+    )
+    assert result.fields["event_type"].precision == pytest.approx(1 / 3)
+    assert result.fields["actor_sector"].tp == 1
+    # Dropping the low-confidence event removes one false positive.
+    assert result.confident_dyad.fp == 1
+    assert result.confusion[("CONSULT", "CONSULT")] == 1
+    assert result.confusion[("NONE", "ASSAULT")] == 1
+
+
+@pytest.fixture(scope="module")
+def reports(extractor):
+    return [runner.evaluate_gsr(extractor, GSR), runner.evaluate_own(extractor)]
+
+
+def test_accuracy_floors(reports):
+    """The CI gate: a change that loses accuracy below the floors fails the build."""
+    failures = [line for r in reports for line in runner.shortfalls(r)]
+    assert not failures, failures
+    assert {r.name for r in reports} == set(runner.THRESHOLDS)
+
+
+def test_dropping_low_confidence_events_raises_precision(reports):
+    for result in reports:
+        assert result.confident_dyad.precision > result.fields["dyad"].precision
+
+
+def test_report_outputs(reports, tmp_path):
+    report.write_json(reports, tmp_path / "report.json")
+    assert '"dyad"' in (tmp_path / "report.json").read_text()
+    report.confusion_png(reports[0], tmp_path / "confusion.png")
+    assert (tmp_path / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
