@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -21,3 +21,9 @@ schemas:     ## regenerate schemas/ from the models
 
 tables:      ## regenerate service/data from ../shared/data
 	.venv/bin/python scripts/build_tables.py
+
+classifier:  ## retrain the sentence classifier from service/data/training
+	.venv/bin/python scripts/train_classifier.py
+
+eval:        ## accuracy on PLOVER GSR and the own test set (report in eval-report/)
+	.venv/bin/diplomatic-events eval --out eval-report

@@ -64,6 +64,7 @@ CROSSWALK_FIXES: dict[str, dict[str, Any]] = {
     # Manual, RETREAT/withdraw: "Retreat from territory or withdraw forces".
     "0874": {"event_type": "RETREAT", "mode": "withdraw"},
 }
+CONTEXT_NAMES = {"democracy": "pro_democracy", "humanitarian": "human_security"}
 QUAD_CLASS = {  # PLOVER quad category -> the 1..4 quad class numbering of GDELT/ICEWS
     "VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2,
     "VERBAL CONFLICT": 3, "MATERIAL CONFLICT": 4,
@@ -353,7 +354,9 @@ def build_cameo(shared: Path) -> dict[str, Any]:
         if event not in PLOVER_TYPES:
             continue
         mode = parts[1].lower() if len(parts) > 1 and parts[1] else None
-        context = [c.strip().lower() for c in parts[2:] if c.strip()] if len(parts) > 2 else []
+        # "crime; corruption" is two contexts; two crosswalk names are not the manual's.
+        raw = [c.strip().lower() for p in parts[2:] for c in p.split(";") if c.strip()]
+        context = [CONTEXT_NAMES.get(c, c) for c in raw]
         plover[code] = {"event_type": event, "mode": mode, "context": context}
         plover[code].update(CROSSWALK_FIXES.get(code, {}))
         if comment and code not in labels:

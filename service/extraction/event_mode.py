@@ -1,5 +1,8 @@
 """Stage 6: PLOVER event type, mode and context for a trigger.
 
+Contexts come from the code (the crosswalk's) and from words in the sentence (the
+manual's general contexts: "nuclear" is cbrn, "refugees" migration, "court" legal).
+
 The trigger's reading gives the type (and sometimes the mode: "pull out troops" is RETREAT
 withdraw); the CAMEO -> PLOVER crosswalk gives mode and context for the code; words in the
 sentence then supply a mode the code does not carry ("killed by a roadside bomb":
@@ -54,4 +57,11 @@ def classify(trigger: Trigger, sentence: Span) -> EventClass:
             mode = "visit"
     elif mode is None:
         mode = _cue_mode(event_type, sentence)
-    return EventClass(event_type, mode, list(entry["context"]), trigger.cameo_code)
+    return EventClass(event_type, mode, _contexts(entry["context"], sentence), trigger.cameo_code)
+
+
+def _contexts(coded: list[str], sentence: Span) -> list[str]:
+    """The code's contexts plus those the sentence's words support ("nuclear": cbrn)."""
+    words = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+    cued = [c for c, cues in tables.trigger_lexicon().context_cues.items() if words & cues]
+    return sorted(set(coded) | set(cued))

@@ -129,7 +129,19 @@ def merge(article_id: str, candidates: list[Candidate]) -> list[Candidate]:
     kept = [
         c for c in best.values() if c.recipient or (c.event.event_type, _side(c.actor)) not in full
     ]
+    # The meeting of a visit ("Putin's visit to the DPRK ... the potential meeting between
+    # Putin and Kim Jong Un") is that visit, told again: the visit carries it.
+    visits = {_pair(c) for c in kept if c.event.event_type.value == "CONSULT" and c.event.mode}
+    kept = [
+        c
+        for c in kept
+        if c.event.event_type.value != "CONSULT" or c.event.mode or _pair(c) not in visits
+    ]
     return sorted(kept, key=lambda c: (c.sentence_index, c.trigger.token.i, c.actor.start))
+
+
+def _pair(candidate: Candidate) -> frozenset[str]:
+    return frozenset((_side(candidate.actor), _side(candidate.recipient)))
 
 
 def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> DiplomaticEvent:

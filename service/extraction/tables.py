@@ -155,6 +155,7 @@ class TriggerLexicon:
     verbs: dict[str, tuple[Sense, ...]]
     nouns: dict[str, tuple[Sense, ...]]
     mode_cues: dict[str, dict[str, frozenset[str]]]
+    context_cues: dict[str, frozenset[str]]
 
 
 def _sense(raw: dict[str, Any]) -> Sense:
@@ -185,4 +186,5 @@ def trigger_lexicon() -> TriggerLexicon:
             t: {mode: frozenset(words) for mode, words in modes.items()}
             for t, modes in raw["mode_cues"].items()
         },
+        context_cues={c: frozenset(words) for c, words in raw["context_cues"].items()},
     )
