@@ -188,7 +188,22 @@ def build_actors(shared: Path) -> list[dict[str, Any]]:
          "kind": "country", "file": "project"}
         for code, names in PROJECT_COUNTRY_NAMES.items()
     )  # fmt: skip
+    actors.extend(
+        {"names": names, "roles": [{"code": code, "start": None, "end": None}],
+         "kind": "actor", "file": "project"}
+        for code, names in PROJECT_GROUPS.items()
+    )  # fmt: skip
     return actors
+
+
+# Organisations and armed groups in the news since the Phoenix dictionaries were compiled.
+PROJECT_GROUPS = {
+    "YEMREB": ["houthis", "houthi", "houthi rebels", "ansar allah"],
+    "CODREB": ["m23", "march 23 movement"], "SDNREB": ["rsf", "rapid support forces"],
+    "COLREB": ["eln", "national liberation army"], "RUSUAF": ["wagner group", "wagner"],
+    "CSTO": ["csto", "collective security treaty organization"], "BRICS": ["brics"],
+    "MERCOSUR": ["mercosur"],
+}  # fmt: skip
 
 
 # Abbreviations and names news uses that the Phoenix country dictionary lacks.
@@ -227,6 +242,8 @@ ORGANISATION_NAMES = {
     "WB": "World Bank", "WHO": "World Health Organization", "APEC": "APEC",
     "WTO": "World Trade Organization",
     "ICC": "International Criminal Court", "OPEC": "OPEC", "G7": "G7", "G20": "G20",
+    "CSTO": "Collective Security Treaty Organization", "BRICS": "BRICS",
+    "MERCOSUR": "Mercosur",
     "IGO": "other intergovernmental organisation", "NGO": "non-governmental organisation",
     "IMG": "armed group operating across borders",
 }  # fmt: skip

@@ -14,8 +14,13 @@ from spacy.tokens import Token
 from service.extraction import actor_resolver
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 from service.extraction.event_classifier import Trigger
+from service.extraction.places import is_place
 
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
+# Events done to people where they are ("shelled a market in Kherson"): the place's
+# country stands for the victims. For the rest a place is only where it happened ("pledged
+# funds for Iraq at a conference in Kuwait": Iraq, not Kuwait).
+PLACE_TARGETS = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
 # Where people meet is not whom they meet: "met on Sentosa", "talks in Geneva".
 MEETING_PREPS = {"with", "to"}
 _SUBJECTS = ("nsubj", "csubj")
@@ -138,7 +143,19 @@ def attribute(trigger: Trigger) -> Attribution:
     for anchor in anchors:
         if anchor.lemma_.lower() in TOPIC_OBJECT_VERBS:
             continue  # "discussed Putin's visit": the visit's actors are not the recipients
-        result.fallback_recipients += _complement_actor_heads(anchor, taken)
+        result.fallback_recipients += [
+            h
+            for h in _complement_actor_heads(anchor, taken)
+            if trigger.event_type in PLACE_TARGETS or not is_place(h)
+        ]
+    if trigger.event_type == "MOBILIZE":
+        # PLOVER: the recipient is whom forces are mobilised against, when that is clear;
+        # the troops deployed are the actor's own.
+        result.recipients = [
+            t
+            for t in _prep_objects(trigger.token, {"against", "toward", "towards"})
+            for t in _with_conjuncts(t)
+        ]
     return result
 
 

@@ -111,16 +111,24 @@ def phrase_tokens(head: Token) -> list[Token]:
     return _phrase_tokens(head, agent_heads)
 
 
+# Places standing for their people: "shelled the southern city of Kherson".
+PLACE_NOUNS = {
+    "city", "town", "village", "region", "province", "port", "capital", "district", "area",
+    "enclave", "camp", "island", "territory", "neighbourhood", "neighborhood", "settlement",
+}  # fmt: skip
+
+
 def unnamed(head: Token) -> ResolvedActor | None:
-    """A phrase with a sector word but no country ("the minister", "rebels"): the actor
-    without its country, for ``coreference`` to complete from the context."""
+    """A phrase with a sector word but no country ("the minister", "rebels"), or an
+    unnamed place ("the city"): the actor without its country, for ``coreference`` to
+    complete from the context."""
     tokens = phrase_tokens(head)
     indices = {t.i for t in tokens}
     agents = _spans_in(list(head.doc.spans[AGENT_SPANS]), indices)
-    if not agents:
+    if not agents and head.lemma_.lower() not in PLACE_NOUNS:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    sector = agents[0].kb_id_
+    sector = agents[0].kb_id_ if agents else None
     return ResolvedActor(head.doc.text[start:end], start, end, None, None, sector, None, 0.5)
 
 
@@ -145,6 +153,12 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
         return []
     # A named person or group outranks the country words around it ("ROK Vice Foreign
     # Minister Kim"); several countries stay several actors only when coordinated.
+    # "Seoul's Foreign Ministry", "the African Union's Peace and Security Council": the
+    # possessor says whose body it is.
+    owned = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
+    owners = [r for r in resolved if r[0].start in owned]
+    if owners and head.ent_type_ != "PERSON":
+        resolved = owners[:1]
     people = [r for r in resolved if r[1].kind == "actor"]
     countries = [r for r in resolved if r[1].kind == "country"]
     # The name the phrase is about: the one on its head ("U.S. Deputy Secretary of State

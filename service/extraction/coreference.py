@@ -15,8 +15,9 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from service.extraction import actor_resolver
-from service.extraction.actor_recognizer import ACTOR_SPANS
+from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.places import is_place
 
 # "both officials", "the two sides", "both nations": a plural noun under these determiners.
 _PAIR_DETERMINERS = {"both", "two"}
@@ -51,21 +52,6 @@ _CONTEXT_CONFIDENCE = 0.45
 _REFERENCE_CONFIDENCE = 0.6
 
 
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "into"}
-
-
-def is_place(token: Token) -> bool:
-    """Named as where something happens: "in Jakarta", "in East Timor's capital Dili"."""
-    current = token
-    for _ in range(3):
-        if current.dep_ == "pobj" and current.head.lower_ in _PLACE_PREPS:
-            return True
-        if current.head is current:
-            return False
-        current = current.head
-    return False
-
-
 def _in_full_name(token: Token) -> bool:
     """Part of a multi-word name or dictionary entry: the resolver handles it directly."""
     if token.ent_type_ == "PERSON":
@@ -96,10 +82,12 @@ class Discourse:
     names: list[tuple[int, str, ResolvedActor]] = field(default_factory=list)
     groups: list[tuple[int, list[ResolvedActor]]] = field(default_factory=list)
     mentions: list[tuple[int, ResolvedActor]] = field(default_factory=list)
+    titles: list[tuple[int, str, ResolvedActor]] = field(default_factory=list)
 
     @classmethod
     def read(cls, doc: Doc, day: date | None) -> Discourse:
         discourse = cls(day)
+        agents = list(doc.spans[AGENT_SPANS])
         for ent in doc.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
@@ -108,6 +96,11 @@ class Discourse:
                 for token in {ent[0], ent[-1]}:
                     if token.is_title or token.is_upper:
                         discourse.names.append((ent.end, token.lower_, found[0]))
+                # "German Chancellor Friedrich Merz ... the chancellor": the title too.
+                phrase = {t.i for t in actor_resolver.phrase_tokens(ent.root)}
+                for agent in agents:
+                    if agent.start in phrase:
+                        discourse.titles.append((ent.end, agent.root.lemma_.lower(), found[0]))
         for span in doc.spans[ACTOR_SPANS]:
             for actor in actor_resolver.resolve(span.root, day):
                 discourse.mentions.append((span.start, actor))
@@ -144,6 +137,12 @@ class Discourse:
                 if index < head.i and actor.person == wanted_person:
                     return [_moved(actor, head, _CONTEXT_CONFIDENCE)]
             return []
+        if head.pos_ == "NOUN" and any(c.lower_ == "the" for c in head.children):
+            phrase = {t.i for t in actor_resolver.phrase_tokens(head)}
+            if not any(s.start in phrase for s in head.doc.spans[ACTOR_SPANS]):
+                titled = [a for i, t, a in self.titles if t == head.lemma_.lower() and i <= head.i]
+                if titled:  # "the chancellor", "the general": the one last given that title
+                    return [_moved(titled[-1], head, _REFERENCE_CONFIDENCE)]
         if head.pos_ == "PROPN" and not _in_full_name(head):
             named = [a for i, n, a in self.names if n == lower and i <= head.i]
             if named:

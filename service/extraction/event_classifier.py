@@ -211,11 +211,9 @@ def _names_someone(verb: Token) -> bool:
         return False
     objects = [c for c in children if c.dep_ == "dobj"]
     names = list(verb.doc.spans[ACTOR_SPANS]) + [e for e in verb.doc.ents if e.label_ == "PERSON"]
-    return any(
-        span.start >= obj.left_edge.i and span.end <= obj.right_edge.i + 1
-        for obj in objects
-        for span in names
-    )
+    # The object's head is a name ("welcomed Xi Jinping"), not a thing of someone's
+    # ("welcomed Ukraine's progress").
+    return any(span.start <= obj.i < span.end for obj in objects for span in names)
 
 
 def _event_type(code: str, sense: tables.Sense | None) -> str | None:

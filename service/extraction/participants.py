@@ -65,8 +65,18 @@ def find(
         return Participants([], [])
     # An unnamed recipient ("arrested protesters", "killed 23 people in Tel Aviv"): the
     # place the sentence names, else the nearest country, which may be the actor's own.
+    actor_phrases = {t.i for head in attribution.actors for t in head.subtree}
     recipients = [
-        r for h in attribution.recipients for r in _resolve(h, discourse, day, set(), True)
+        r
+        for h in attribution.recipients
+        for r in _resolve(
+            h,
+            discourse,
+            day,
+            # An unnamed place is never the actor's own ("Russian forces shelled the city").
+            actor_phrases if h.lemma_.lower() in actor_resolver.PLACE_NOUNS else set(),
+            True,
+        )
     ]
     for head in attribution.fallback_recipients:
         if recipients:
