@@ -50,6 +50,7 @@ _RELATIVE_TAGS = {"WP", "WDT"}  # who, which, that
 
 @dataclass
 class Attribution:
+    trigger_token: Token
     actors: list[Token] = field(default_factory=list)
     recipients: list[Token] = field(default_factory=list)
     # Deeper candidates, nearest first, used only when no direct recipient resolves:
@@ -160,7 +161,7 @@ def attribute(trigger: Trigger) -> Attribution:
 
 
 def _attribute(trigger: Trigger) -> Attribution:
-    result = Attribution()
+    result = Attribution(trigger.token)
     token = trigger.token
     if trigger.nominal:
         between = _prep_objects(token, {"between", "among"})

@@ -106,6 +106,11 @@ def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:
     return [s for s in doc_spans if s.start in indices]
 
 
+def actor_code(country: str | None, sector: str | None) -> str | None:
+    """CAMEO-style code: country (or organisation) then sector: KORGOV, NATOGOV, MED."""
+    return ((country or "") + (sector or "")) or None
+
+
 def phrase_tokens(head: Token) -> list[Token]:
     agent_heads = {t.i for span in head.doc.spans[AGENT_SPANS] for t in span}
     return _phrase_tokens(head, agent_heads)
@@ -177,7 +182,7 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     for span, entry, role in chosen:
         country, role_sector = split_code(role.code)
         actor_sector = role_sector or sector
-        code = f"{country}{actor_sector or ''}"
+        code = actor_code(country, actor_sector)
         confidence = 0.9 if entry.kind == "country" else 0.8
         if len(chosen) > 1:
             # Coordinated: each actor's mention is its own name plus the shared head.

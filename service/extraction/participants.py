@@ -16,7 +16,7 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
-from service.extraction import actor_resolver
+from service.extraction import actor_resolver, tables
 from service.extraction.actor_attribution import Attribution
 from service.extraction.actor_resolver import ResolvedActor
 from service.extraction.coreference import Discourse
@@ -95,8 +95,13 @@ def _unidentified(
     Beirut": no one is named, but an attack happened somewhere. As ICEWS and Phoenix do,
     the attacker is an unidentified armed force (UAF) of the country where it happened."""
     heads = attribution.actors
-    if any(h.pos_ in ("PROPN", "PRON") or h.lemma_.lower() not in _WEAPONS for h in heads):
-        return []
+    if heads:
+        if any(h.pos_ in ("PROPN", "PRON") or h.lemma_.lower() not in _WEAPONS for h in heads):
+            return []
+    elif not any(c.dep_ == "nsubjpass" for c in attribution.trigger_token.children):
+        return []  # only "X was killed ..." - not a gerund whose doer is elsewhere
+    if not _attack_words(sentence):
+        return []  # "killed when a bomber crashed": an accident is no attack
     where = discourse.place(sentence, exclude)
     if where is None or where.country is None:
         return []
@@ -105,6 +110,12 @@ def _unidentified(
     text = sentence.doc.text[start:end]
     code = f"{where.country}UAF"
     return [ResolvedActor(text, start, end, None, where.country, "UAF", code, 0.35)]
+
+
+def _attack_words(sentence: Span) -> bool:
+    cues = tables.trigger_lexicon().mode_cues["ASSAULT"]
+    words = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+    return any(words & markers for mode, markers in cues.items() if mode != "destroy")
 
 
 def _domestic(actors: list[ResolvedActor], sector: str | None) -> list[ResolvedActor]:
@@ -118,7 +129,7 @@ def _domestic(actors: list[ResolvedActor], sector: str | None) -> list[ResolvedA
                 name=actor_resolver.display_name(country),
                 country=country,
                 sector=sector,
-                code=f"{country}{sector or ''}",
+                code=actor_resolver.actor_code(country, sector),
                 confidence=_DEFAULT_CONFIDENCE,
             )
         )
