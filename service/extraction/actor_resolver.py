@@ -154,6 +154,8 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
         role = entry.role_on(on) or (entry.last_role_before(on) if on else None)
         if role is not None:
             resolved.append((span, entry, role))
+    if not resolved and on is not None:
+        resolved = _by_family_name(head, tokens, on)
     if not resolved:
         return []
     # A named person or group outranks the country words around it ("ROK Vice Foreign
@@ -205,6 +207,28 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
             )
         )
     return _unique(out)
+
+
+def _by_family_name(
+    head: Token, tokens: list[Token], on: date
+) -> list[tuple[Span, tables.ActorEntry, tables.Role]]:
+    """ "President Biden", "Macron": a family name that exactly one office holder in
+    office on the article's date carries."""
+    names = [t for t in tokens if t.ent_type_ == "PERSON" and t.pos_ == "PROPN"]
+    if not names:
+        return []
+    family = names[-1]
+    entries = tables.actors()
+    holders = []
+    for number in tables.surnames().get(family.lower_, ()):
+        role = entries[number].role_on(on)
+        if role is not None and role.valid_on(on):
+            holders.append((number, role))
+    if len({n for n, _ in holders}) != 1:
+        return []
+    number, role = holders[0]
+    span = head.doc[family.i : family.i + 1]
+    return [(span, entries[number], role)]
 
 
 def _coordinated(found: list[tuple[Span, tables.ActorEntry, tables.Role]]) -> bool:

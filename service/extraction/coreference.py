@@ -41,7 +41,9 @@ _PAIR_NOUNS = {
     "counterpart",
 }
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-_GROUP_PRONOUNS = {"it", "they", "them", "we", "its", "their", "our"}
+_GROUP_PRONOUNS = {"it", "they", "them", "its", "their"}
+_PLURAL_PRONOUNS = {"they", "them", "their"}
+# "we" and "our" are the text's own voice (a statement's authors): not resolved.
 _REPORTING = {
     "say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report", "confirm",
     "declare", "deny", "indicate", "note", "stress", "reiterate", "threaten", "promise",
@@ -132,6 +134,10 @@ class Discourse:
             speaker = self._reporting_subject(head)
             if speaker:
                 return speaker
+            if lower in _PLURAL_PRONOUNS:
+                group = self._last(self.groups, head.i)
+                if group:  # "Biden and Putin ... They agreed"
+                    return [_moved(a, head, _CONTEXT_CONFIDENCE) for a in group]
             wanted_person = lower in _PERSON_PRONOUNS
             for index, actor in reversed(self.mentions):
                 if index < head.i and actor.person == wanted_person:

@@ -96,6 +96,26 @@ def actors() -> tuple[ActorEntry, ...]:
     return tuple(entries)
 
 
+# Family name first in English news: "President Xi", "President Yoon".
+_FAMILY_NAME_FIRST = {"CHN", "KOR", "PRK", "TWN", "VNM"}
+
+
+@cache
+def surnames() -> dict[str, tuple[int, ...]]:
+    """Family name -> office-holder entries, for "President Biden" or "Xi" alone."""
+    index: dict[str, list[int]] = {}
+    for number, entry in enumerate(actors()):
+        if entry.label is None:
+            continue
+        words = entry.label.replace(",", " ").split()
+        if len(words) < 2:
+            continue
+        first_family = any(r.code[:3] in _FAMILY_NAME_FIRST for r in entry.roles)
+        family = words[0] if first_family else words[-1]
+        index.setdefault(family.lower(), []).append(number)
+    return {name: tuple(entries) for name, entries in index.items()}
+
+
 @cache
 def organisations() -> dict[str, str]:
     """Organisation codes (UNO, NATO, EU...) -> names."""
