@@ -241,3 +241,21 @@ def test_classifier_only_events_stay_under_the_confidence_line(extractor):
     candidates = pipeline._code_trigger(rescued[0], 0, discourse, None, cats)
     assert candidates
     assert all(c.confidence < 0.5 for c in candidates)
+
+
+def test_stated_refusal_is_reject(extractor):
+    event = only(
+        code(extractor, "Serbia said it would not attend the summit in Brussels."), "REJECT"
+    )
+    assert event.modality is Modality.ASSERTED
+    assert event.cameo.code == "125"  # reject a proposal to meet
+
+
+def test_failed_to_is_negation(extractor):
+    events = code(extractor, "Israel and Lebanon failed to reach an agreement on the border.")
+    assert {e.modality for e in of_type(events, "AGREE")} == {Modality.NEGATED}
+
+
+def test_ready_to_use_force_is_a_threat(extractor):
+    events = code(extractor, "Iraq's government said it is prepared to impose martial law.")
+    assert "THREATEN" in {e.event_type.value for e in events}

@@ -201,8 +201,9 @@ def _attribute(trigger: Trigger) -> Attribution:
         result.actors = [t for a in agents for t in _with_conjuncts(a)]
         result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]
         return result
-    if not subjects and passive_subjects and token.lemma_.lower() in STATIVE_PASSIVES:
-        subjects = passive_subjects  # "Israel is opposed to ...", "were engaged in ..."
+    if passive_subjects and token.lemma_.lower() in STATIVE_PASSIVES:
+        # "Israel is opposed to ...", "were engaged in ...": the subject acts.
+        subjects = subjects or passive_subjects
         passive_subjects = []
     result.actors = [t for s in subjects for t in _with_conjuncts(s)]
     topic_object = token.lemma_.lower() in TOPIC_OBJECT_VERBS

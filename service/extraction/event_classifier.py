@@ -162,7 +162,10 @@ def subject_words(token: Token) -> set[str]:
     for child in token.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             out |= _words(child)
-            out |= {_lemma(g) for p in child.children if p.dep_ == "prep" for g in p.children}
+            for prep in child.children:
+                if prep.dep_ == "prep":
+                    for grand in prep.children:
+                        out |= _words(grand)
     return out
 
 
@@ -229,6 +232,8 @@ def _verb_trigger(token: Token) -> Trigger | None:
         return None
     senses = tables.trigger_lexicon().verbs.get(lemma)
     span = token.doc[token.i : token.i + 1]
+    if token.pos_ == "ADJ" and senses is not None:
+        return _readiness(token, span)
     if senses is not None:
         arguments = argument_words(token)
         for sense in senses:
@@ -252,8 +257,24 @@ def _nominal_span(token: Token) -> Span:
     return token.doc[left : token.i + 1]
 
 
+CONFLICT_TYPES = {"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+
+
+def _readiness(token: Token, span: Span) -> Trigger | None:
+    """ "ready / prepared / willing to X": an offer to cooperate (AGREE), or, when X is
+    conflictual ("prepared to impose martial law"), a threat."""
+    content = [c for c in token.children if c.dep_ == "xcomp"]
+    if not content:
+        return None
+    inner = _verb_trigger(content[0]) if content[0].pos_ == "VERB" else None
+    if inner is not None and inner.event_type in CONFLICT_TYPES:
+        return Trigger(token, span, "130", "THREATEN", None, False, None, 0.8)
+    return Trigger(token, span, "030", "AGREE", None, False, None, 0.8)
+
+
 def _noun_context(token: Token) -> set[str]:
     words = {_lemma(c) for c in token.children} | {c.lower_ for c in token.children}
+    words |= {_lemma(g) for c in token.children if c.dep_ == "prep" for g in c.children}
     head = token.head
     words |= {_lemma(head), head.lower_}
     if head.dep_ in ("prep", "agent") or token.dep_ == "conj":

@@ -10,7 +10,8 @@ US will raise tariffs next month") stays what it is, anticipated. CAMEO's "expre
 
 Meetings are the exception the project makes (GUIDELINES.md): a planned visit or meeting
 stays CONSULT, with modality anticipated. So are events that others expect ("is expected
-to", "is scheduled to"): those are no one's statement of intent.
+to", "is scheduled to"): those are no one's statement of intent. A stated refusal to
+cooperate in future ("will not attend the summit") is a REJECT.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ THREATS: dict[EventType, tuple[str, str | None]] = {
     EventType.SANCTION: ("132", "restrict"),
     EventType.COERCE: ("132", "restrict"),
     EventType.PROTEST: ("133", "restrict"),
+}
+# Refused action -> CAMEO "reject ..." code.
+REFUSALS = {
+    EventType.CONSULT: "125",
+    EventType.AGREE: "127",
+    EventType.CONCEDE: "124",
+    EventType.RETREAT: "124",
+    EventType.AID: "122",
+    EventType.COOPERATE: "121",
+    EventType.SUPPORT: "120",
 }
 _THREAT_MODES = {
     "expel": ("136", "expel"),
@@ -78,9 +89,13 @@ def stated(trigger: Trigger) -> tuple[bool, bool]:
 
 
 def recode(event: EventClass, modality: Modality, trigger: Trigger) -> tuple[EventClass, Modality]:
+    intends, conditional = stated(trigger)
+    if modality is Modality.NEGATED and intends:
+        # "will not attend", "would not meet their demands": a refusal, PLOVER's REJECT.
+        code = REFUSALS.get(event.event_type, "120")
+        return EventClass(EventType.REJECT, None, event.context, code), Modality.ASSERTED
     if event.event_type is EventType.CONSULT:
         return event, modality
-    intends, conditional = stated(trigger)
     threat = THREATS.get(event.event_type)
     if threat is not None and conditional:
         code, mode = _THREAT_MODES.get(event.mode or "", threat)

@@ -14,6 +14,7 @@ from spacy.tokens import Token
 from service.extraction.event_classifier import Trigger
 from service.models import Modality
 
+NEGATING_VERBS = {"fail"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"could", "may", "might", "would", "should", "can"}
 ANTICIPATING_VERBS = {
@@ -101,6 +102,8 @@ def classify(trigger: Trigger) -> Modality:
         children += list(trigger.token.children)
     if any(c.dep_ == "neg" for c in children) or any(c.lower_ in ("no", "never") for c in children):
         return Modality.NEGATED
+    if any(v.lemma_.lower() in NEGATING_VERBS for v in verbs[1:]):
+        return Modality.NEGATED  # "failed to reach an agreement"
     aux = {c.lower_ for v in verbs for c in v.children if c.dep_ in ("aux", "auxpass")}
     modifiers = {c.lower_ for c in trigger.token.children if c.dep_ in ("amod", "compound")}
     if "would" in aux and any(v.lemma_.lower() in SPEECH_VERBS for v in verbs):
