@@ -275,14 +275,19 @@ def successor_state(code: str) -> str:
 # Phoenix codes for states that ISO 3166 names otherwise (Kosovo: the user-assigned XKX
 # that the EU and the World Bank use; East Timor: TLS; Phoenix's INT, transnational militant
 # groups, is the project's IMG).
-RENAMED = {"KSV": "XKX", "TMP": "TLS", "INT": "IMG"}
+RENAMED = {
+    "KSV": "XKX", "TMP": "TLS", "INT": "IMG", "ANG": "AGO",
+    # Historical states are published as their successor states, as consumers key on them.
+    "SUN": "RUS", "DDR": "DEU", "CSK": "CZE", "YUG": "SRB", "FRY": "SRB", "SCG": "SRB",
+    "SRP": "BIH", "KRJ": "HRV",
+}  # fmt: skip
 
 
 # Phoenix marks a state's unrecognised or occupied periods (UKRUNR, IRQOCC): still the state.
 TRANSITIONS = {"UNR", "OCC"}
 
 
-FEDERATIONS = {"YUG", "SCG", "USR", "CSK"}  # Yugoslavia, Serbia and Montenegro, USSR, CSSR
+FEDERATIONS = {"YUG", "SCG", "USR", "CSK", "FRY", "SUN"}  # Yugoslavia, Serbia and Montenegro, USSR, CSSR
 
 
 def plural_demonyms(names: list[str]) -> set[str]:

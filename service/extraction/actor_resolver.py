@@ -19,7 +19,15 @@ from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
 # Phoenix codes whose first three letters are a kind of actor, not a country.
-_NOT_COUNTRIES = {"MED": "MED", "MNC": "BUS", "BAH": "REL", "MOS": "REL"}
+_NOT_COUNTRIES = {
+    "MED": "MED", "MNC": "BUS", "BAH": "REL", "MOS": "REL", "HIN": "REL", "BUD": "REL",
+    "ELI": "ELI",
+}  # fmt: skip
+# Phoenix region codes (Middle East, South Asia, West Africa...): no one country.
+_REGIONS = {
+    "MEA", "SAS", "WEU", "SEA", "EAF", "LAM", "ASA", "AFR", "SAF", "EEU", "CAS", "NAF",
+    "WAF", "SAM", "NMR", "CFR", "EUR",
+}  # fmt: skip
 _OWNER_PREPS = {"of", "from", "at", "in", "for"}
 
 
@@ -73,6 +81,8 @@ def split_code(code: str) -> tuple[str | None, str | None]:
         return "IGO", None
     if code[:3] in _NOT_COUNTRIES:
         return None, _NOT_COUNTRIES[code[:3]]  # Reuters, Chevron: a sector, no country
+    if code[:3] in _REGIONS and not _is_country(code[:3]):
+        return None, code[3:6] or None
     country = code[:3] if len(code) >= 3 else None
     sector = code[3:6] if len(code) >= 6 else None
     return country, sector
@@ -88,9 +98,11 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
         if child.dep_ == "appos" and head.pos_ != "PROPN":
             continue  # "Kenzo Oshima, the UN relief coordinator": the title says who he is
         # "officials from X", "thousands of students", "rebels in Darfur": whose, or of
-        # whom, the phrase speaks. A name's prepositions are not its own ("Kim in Seoul").
+        # whom, the phrase speaks - for people nouns; a name's or a thing's prepositions
+        # are not its own ("Kim in Seoul", "an agreement in Jeddah").
         if child.dep_ == "prep" and not (
-            child.lower_ == "of" or (child.lower_ in _OWNER_PREPS and head.pos_ == "NOUN")
+            child.lower_ == "of"
+            or (child.lower_ in _OWNER_PREPS and (head.i in agent_heads or head.tag_ == "NNS"))
         ):
             continue
         tokens.extend(child.subtree)
@@ -178,11 +190,19 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
         chosen = people  # "President Trump and North Korean leader Kim Jong Un"
     if not people and len(countries) > 1 and not _coordinated(countries):
         chosen = countries[:1]
+    chosen = _country_overrides(chosen, countries, head)
+    place = _residence(countries, head)
 
     left, right = tokens[0], tokens[-1]
     out: list[ResolvedActor] = []
     for span, entry, role in chosen:
         country, role_sector = split_code(role.code)
+        if country is None and countries:
+            # A group Phoenix files under a region ("Palestinian Islamic Jihad": MEA)
+            # belongs to the country its phrase names.
+            country = split_code(countries[0][2].code)[0]
+        if place is not None and entry.kind == "country":
+            country = place  # "ethnic Albanians in southern Serbia": Serbia
         actor_sector = role_sector or sector
         code = actor_code(country, actor_sector)
         confidence = 0.9 if entry.kind == "country" else 0.8
@@ -207,6 +227,44 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
             )
         )
     return _unique(out)
+
+
+def _country_overrides(
+    chosen: list[tuple[Span, tables.ActorEntry, tables.Role]],
+    countries: list[tuple[Span, tables.ActorEntry, tables.Role]],
+    head: Token,
+) -> list[tuple[Span, tables.ActorEntry, tables.Role]]:
+    """Where a country named in the phrase outranks the name chosen:
+    "NATO-member Norway" is Norway (the head is the country); "King Hassan of Morocco" is
+    Moroccan whatever other Hassan the dictionary knows (a one-word name match)."""
+    if not chosen or chosen[0][1].kind == "country":
+        return chosen
+    on_head = [c for c in countries if c[0].start <= head.i < c[0].end]
+    if on_head:
+        return on_head[:1]
+    span = chosen[0][0]
+    if len(chosen) == 1 and countries and len(span) == 1 and span[0].ent_type_ == "PERSON":
+        named = {split_code(c[2].code)[0] for c in countries}
+        if split_code(chosen[0][2].code)[0] not in named:
+            return countries[:1]
+    return chosen
+
+
+def _residence(
+    countries: list[tuple[Span, tables.ActorEntry, tables.Role]], head: Token
+) -> str | None:
+    """ "Ethnic Albanians in southern Serbia", "the Albanians of Kosovo": a people named
+    by a demonym, living in the country the phrase names."""
+    demonym = [c for c in countries if c[0].start <= head.i < c[0].end]
+    if not demonym or head.tag_ not in ("NNS", "NNPS"):
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "of"):
+            inside = {t.i for t in prep.subtree}
+            for span, _, role in countries:
+                if span.start in inside:
+                    return split_code(role.code)[0]
+    return None
 
 
 def _by_family_name(
