@@ -20,7 +20,10 @@ RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "
 # Events done to people where they are ("shelled a market in Kherson"): the place's
 # country stands for the victims. For the rest a place is only where it happened ("pledged
 # funds for Iraq at a conference in Kuwait": Iraq, not Kuwait).
-PLACE_TARGETS = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
+PLACE_TARGETS = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "THREATEN"}
+# Visits and deployments: where one goes is who receives ("arrived in Amman").
+DESTINATION_CODES = {"042", "074", "154"}
+DESTINATION_PREPS = {"to", "in", "at", "into"}
 # Where people meet is not whom they meet: "met on Sentosa", "talks in Geneva".
 MEETING_PREPS = {"with", "to"}
 _SUBJECTS = ("nsubj", "csubj")
@@ -58,6 +61,17 @@ class Attribution:
     fallback_recipients: list[Token] = field(default_factory=list)
     reciprocal: bool = False  # "talks between X and Y": every side is an actor
     inherited_subject: bool = False
+
+
+def recipient_preps(trigger: Trigger) -> set[str]:
+    """Prepositions that mark the recipient for this kind of event."""
+    if trigger.cameo_code in DESTINATION_CODES:
+        return DESTINATION_PREPS  # "arrived in Amman": the host
+    if trigger.event_type == "CONSULT":
+        return MEETING_PREPS
+    if trigger.event_type == "REQUEST":
+        return RECIPIENT_PREPS | {"from"}  # "demanded autonomy from Serbian authorities"
+    return RECIPIENT_PREPS
 
 
 def _with_conjuncts(token: Token) -> list[Token]:
@@ -149,6 +163,14 @@ def attribute(trigger: Trigger) -> Attribution:
             for h in _complement_actor_heads(anchor, taken)
             if trigger.event_type in PLACE_TARGETS or not is_place(h)
         ]
+    if trigger.event_type == "PROTEST":
+        # "blocked a road to show their disapproval of US policies": the aim names whom.
+        for anchor in anchors:
+            for clause in anchor.children:
+                if clause.dep_ in ("advcl", "xcomp"):
+                    result.fallback_recipients += [
+                        h for h in _complement_actor_heads(clause, taken) if not is_place(h)
+                    ]
     if trigger.event_type == "MOBILIZE":
         # PLOVER: the recipient is whom forces are mobilised against, when that is clear;
         # the troops deployed are the actor's own.
@@ -185,7 +207,7 @@ def _attribute(trigger: Trigger) -> Attribution:
             subjects, inherited = _subject(trigger.light_verb)
             result.actors = [t for s in subjects for t in _with_conjuncts(s)]
             result.inherited_subject = inherited
-        preps = MEETING_PREPS if trigger.event_type == "CONSULT" else RECIPIENT_PREPS
+        preps = recipient_preps(trigger)
         recipients = _prep_objects(token, preps)
         if not recipients and trigger.light_verb is not None:
             recipients = _prep_objects(trigger.light_verb, preps)
@@ -208,13 +230,7 @@ def _attribute(trigger: Trigger) -> Attribution:
     result.actors = [t for s in subjects for t in _with_conjuncts(s)]
     topic_object = token.lemma_.lower() in TOPIC_OBJECT_VERBS
     objects = [] if topic_object else _children(token, ("dobj", "dative"))
-    if topic_object:
-        preps = {"with"}
-    elif trigger.event_type == "CONSULT":
-        preps = MEETING_PREPS
-    else:
-        preps = RECIPIENT_PREPS
-    objects += _prep_objects(token, preps)
+    objects += _prep_objects(token, {"with"} if topic_object else recipient_preps(trigger))
     result.recipients = [t for o in objects for t in _with_conjuncts(o)]
     if passive_subjects and not agents:
         result.recipients = [t for s in passive_subjects for t in _with_conjuncts(s)]

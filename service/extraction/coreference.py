@@ -167,7 +167,9 @@ class Discourse:
         if partial is None or any(c.lower_ in _UNPLACED for c in head.children):
             return []
         doc, sentence = head.doc, head.sent
-        taken = {t.i for t in head.subtree} | exclude
+        # The phrase's own relative clause may say where ("refugees fleeing the war in
+        # Liberia"); its name words do not (they resolved to nothing).
+        taken = {t.i for t in actor_resolver.phrase_tokens(head)} | exclude
         usable = [(i, a) for i, a in self.mentions if i not in taken and a.country]
         here = [(i, a) for i, a in usable if sentence.start <= i < sentence.end]
         before = [a for i, a in here if i < head.i]
