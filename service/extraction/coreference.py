@@ -184,7 +184,12 @@ class Discourse:
         elif earlier:
             source, confidence = earlier[-1], _CONTEXT_CONFIDENCE - 0.05
         else:
-            return []
+            # Last resort: the other side's country - a domestic event ("a judge opened
+            # investigations against Chilean officials").
+            other = [a for i, a in self.mentions if i in exclude and a.country]
+            if not other:
+                return []
+            source, confidence = other[0], _CONTEXT_CONFIDENCE - 0.1
         code = f"{source.country}{partial.sector or ''}"
         return [replace(partial, country=source.country, code=code, confidence=confidence)]
 
