@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from service.extraction import tables
 from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
+from service.extraction.places import is_place
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
 # Phoenix codes whose first three letters are a kind of actor, not a country.
@@ -197,10 +198,10 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     out: list[ResolvedActor] = []
     for span, entry, role in chosen:
         country, role_sector = split_code(role.code)
-        if country is None and countries:
+        if country is None and role.code[:3] in _REGIONS:
             # A group Phoenix files under a region ("Palestinian Islamic Jihad": MEA)
-            # belongs to the country its phrase names.
-            country = split_code(countries[0][2].code)[0]
+            # belongs to the country its phrase or its own name names.
+            country = split_code(countries[0][2].code)[0] if countries else _country_in_name(span)
         if place is not None and entry.kind == "country":
             country = place  # "ethnic Albanians in southern Serbia": Serbia
         actor_sector = role_sector or sector
@@ -250,6 +251,14 @@ def _country_overrides(
     return chosen
 
 
+def _country_in_name(span: Span) -> str | None:
+    for token in span:
+        code = tables.country_words().get(token.lower_)
+        if code is not None:
+            return code
+    return None
+
+
 def _residence(
     countries: list[tuple[Span, tables.ActorEntry, tables.Role]], head: Token
 ) -> str | None:
@@ -261,9 +270,17 @@ def _residence(
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "of"):
             inside = {t.i for t in prep.subtree}
-            for span, _, role in countries:
-                if span.start in inside:
-                    return split_code(role.code)[0]
+            # The place itself ends the phrase: "of the Israeli-occupied West Bank".
+            named = [c for c in countries if c[0].start in inside]
+            if named:
+                return split_code(max(named, key=lambda c: c[0].start)[2].code)[0]
+    if any(c.lower_ == "ethnic" for c in head.children):
+        # "Ethnic Albanians demonstrated in Serbia": where they live is where they act.
+        for span in head.doc.spans[ACTOR_SPANS]:
+            if span.sent == head.sent and is_place(span.root):
+                entry = tables.actors()[int(span.kb_id_)]
+                if entry.kind == "country" and entry.roles:
+                    return split_code(entry.roles[-1].code)[0]
     return None
 
 

@@ -117,6 +117,18 @@ def surnames() -> dict[str, tuple[int, ...]]:
 
 
 @cache
+def country_words() -> dict[str, str]:
+    """One-word country names and demonyms -> country code ("palestinian" -> PSE)."""
+    out: dict[str, str] = {}
+    for entry in actors():
+        if entry.kind == "country" and entry.roles:
+            for name in entry.names:
+                if " " not in name:
+                    out.setdefault(name, entry.roles[-1].code[:3])
+    return out
+
+
+@cache
 def organisations() -> dict[str, str]:
     """Organisation codes (UNO, NATO, EU...) -> names."""
     data: dict[str, str] = _load("organisations.json")
