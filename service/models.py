@@ -142,6 +142,12 @@ class DiplomaticEvent(BaseModel):
     recipient: ActorRef | None = None
     cameo: Cameo
     modality: Modality
+    two_sided: bool = Field(
+        default=False,
+        description="One direction of a two-sided event (talks, a call, a joint agreement): "
+        "the other direction is its own message. PLOVER codes such an event once, with both "
+        "sides as actors and no recipient.",
+    )
     event_date: date | None = Field(
         default=None, description="When the event happened (or will); see date_precision."
     )

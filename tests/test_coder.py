@@ -119,12 +119,14 @@ def test_visitor_is_the_actor_and_host_the_recipient(extractor):
     assert ("CONSULT", "JOR", "EGY") in dyads(hosted)
     visit = only(hosted, "CONSULT")
     assert visit.mode == "visit"
+    assert not visit.two_sided
     assert visit.location is not None and visit.location.country == "EGY"
 
 
 def test_talks_between_two_sides_are_reciprocal(extractor):
     events = code(extractor, "India and China held talks on their border dispute on Monday.")
     assert {("CONSULT", "IND", "CHN"), ("CONSULT", "CHN", "IND")} <= dyads(events)
+    assert all(e.two_sided for e in events)
 
 
 def test_compound_actors_expand(extractor):

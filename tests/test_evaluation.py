@@ -55,10 +55,28 @@ def test_organisations_compare_as_igo_against_the_gold_records():
     assert scoring.country_key("NATO", coarse_orgs=False) == "NATO"
 
 
-def _predicted(event_type, actor, recipient, confidence=0.9):
+def _predicted(event_type, actor, recipient, confidence=0.9, two_sided=False):
     return Predicted(
-        event_type, actor, "GOV", recipient, None, None, "asserted", None, None, confidence
-    )
+        event_type, actor, "GOV", recipient, None, None, "asserted", None, None, confidence,
+        two_sided=two_sided, target=recipient,
+    )  # fmt: skip
+
+
+def test_two_sided_events_score_as_plover_actor_lists():
+    items = [
+        GoldItem(
+            "a",
+            "text",
+            None,
+            (GoldEvent("AGREE", (GoldActor("HUN", None), GoldActor("ROU", None)), ()),),
+        )
+    ]
+    both = [
+        _predicted("AGREE", "HUN", "ROU", two_sided=True),
+        _predicted("AGREE", "ROU", "HUN", two_sided=True),
+    ]
+    assert scoring.score("t", items, {"a": both}).fields["dyad"].tp == 0
+    assert scoring.score("t", items, {"a": both}, actor_lists=True).fields["dyad"].f1 == 1.0
 
 
 def test_score_fields_and_confusion():

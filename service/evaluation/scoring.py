@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -76,6 +76,8 @@ class Predicted:
     event_date: date | None
     date_precision: str | None
     confidence: float
+    two_sided: bool = False
+    target: str | None = None  # the recipient as the gold data would code it
 
     @classmethod
     def of(cls, event: DiplomaticEvent) -> Predicted:
@@ -91,7 +93,14 @@ class Predicted:
             event_date=event.event_date,
             date_precision=event.date_precision,
             confidence=event.confidence,
+            two_sided=event.two_sided,
+            target=recipient.country if recipient else None,
         )
+
+    def as_actor_list(self) -> Predicted:
+        """PLOVER's representation of a two-sided event: both sides are actors and there
+        is no recipient (the gold records code talks and joint agreements so)."""
+        return replace(self, target=None) if self.two_sided else self
 
 
 def is_state(code: str) -> bool:
@@ -158,8 +167,7 @@ def _attribute_checks(
         (
             p
             for p in sorted(predicted, key=lambda p: -p.confidence)
-            if (p.event_type, country_key(p.actor, coarse), country_key(p.recipient, coarse))
-            in dyads
+            if (p.event_type, country_key(p.actor, coarse), country_key(p.target, coarse)) in dyads
         ),
         None,
     )
@@ -185,7 +193,10 @@ def score(
     predictions: Mapping[str, list[Predicted]],
     coarse_orgs: bool = False,
     min_confidence: float = 0.5,
+    actor_lists: bool = False,
 ) -> Report:
+    if actor_lists:
+        predictions = {k: [p.as_actor_list() for p in v] for k, v in predictions.items()}
     report = Report(
         name=name,
         items=len(items),
@@ -215,7 +226,7 @@ def score(
         )
         fields["recipient_country"].add(
             {key(r.country) for e in item.events for r in e.recipients},
-            {key(p.recipient) for p in predicted if p.recipient},
+            {key(p.target) for p in predicted if p.target},
         )
         gold_sectors = {a.sector for e in item.events for a in e.actors if a.sector}
         if gold_sectors:
@@ -224,13 +235,13 @@ def score(
             )
 
         gold_dyads = set().union(*(_gold_dyads(e, coarse_orgs) for e in item.events))
-        pred_dyads = {(p.event_type, key(p.actor), key(p.recipient)) for p in predicted}
+        pred_dyads = {(p.event_type, key(p.actor), key(p.target)) for p in predicted}
         fields["dyad"].add(gold_dyads, pred_dyads)
         per_category[item.category].add(gold_dyads, pred_dyads)
         report.confident_dyad.add(
             gold_dyads,
             {
-                (p.event_type, key(p.actor), key(p.recipient))
+                (p.event_type, key(p.actor), key(p.target))
                 for p in predicted
                 if p.confidence >= min_confidence
             },

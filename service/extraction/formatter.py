@@ -48,6 +48,14 @@ class Candidate:
     sentence: Span
     sentence_index: int
     confidence: float
+    two_sided: bool = False
+
+
+@dataclass(frozen=True)
+class Pair:
+    actor: ResolvedActor
+    recipient: ResolvedActor | None
+    two_sided: bool  # one direction of a two-sided event (a meeting, a joint agreement)
 
 
 def pairs(
@@ -56,20 +64,19 @@ def pairs(
     event_type: str,
     reciprocal: bool,
     mode: str | None = None,
-) -> list[tuple[ResolvedActor, ResolvedActor | None]]:
+) -> list[Pair]:
     """Actor -> recipient pairs; coordinated actors of a reciprocal event face each other.
     A meeting or a call is two-sided ("A spoke with B": B spoke with A too); a visit is
     not (the visitor is the actor, the host the recipient)."""
     if recipients:
-        out: list[tuple[ResolvedActor, ResolvedActor | None]] = [
-            (a, r) for a in actors for r in recipients if a.key != r.key
-        ]
-        if event_type == "CONSULT" and mode != "visit":
-            out += [(r, a) for a, r in out if r is not None and (r, a) not in out]
-        return out
+        one_way = [(a, r) for a in actors for r in recipients if a.key != r.key]
+        if event_type != "CONSULT" or mode == "visit":
+            return [Pair(a, r, False) for a, r in one_way]
+        both = one_way + [(r, a) for a, r in one_way if (r, a) not in one_way]
+        return [Pair(a, r, True) for a, r in both]
     if len(actors) > 1 and (reciprocal or event_type in RECIPROCAL_TYPES):
-        return [(a, b) for a in actors for b in actors if a.key != b.key]
-    return [(a, None) for a in actors]
+        return [Pair(a, b, True) for a in actors for b in actors if a.key != b.key]
+    return [Pair(a, None, False) for a in actors]
 
 
 def _ref(actor: ResolvedActor) -> ActorRef:
@@ -170,6 +177,7 @@ def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> Di
             quad_class=plover["quad_class"],
         ),
         modality=candidate.modality,
+        two_sided=candidate.two_sided,
         event_date=candidate.event_date.day,
         date_precision=candidate.event_date.precision,
         location=candidate.location,

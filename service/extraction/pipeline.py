@@ -115,9 +115,10 @@ def _code_trigger(
     place = geolocation.place_named(sentence, day)
     event, actors, recipients = geolocation.as_visit(event, found.actors, found.recipients, place)
     out = []
-    for actor, recipient in formatter.pairs(
+    for pair in formatter.pairs(
         actors, recipients, event.event_type.value, attribution.reciprocal, event.mode
     ):
+        actor, recipient = pair.actor, pair.recipient
         if event.cameo_code == "043" and recipient is not None:
             # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
             actor, recipient = recipient, actor
@@ -133,6 +134,7 @@ def _code_trigger(
                 sentence=sentence,
                 sentence_index=index,
                 confidence=_confidence(trigger, actor, recipient, attribution, cats),
+                two_sided=pair.two_sided,
             )
         )
     return out
