@@ -40,10 +40,14 @@ def print_report(report: Report, console: Console) -> None:
         )
     console.print(per_type)
     if len(report.per_category) > 1:
-        categories = Table("category", "dyad precision", "dyad recall", "dyad F1")
+        categories = Table("category", "dyad precision", "dyad recall", "dyad F1", "fp")
         for name, counts in report.per_category.items():
             categories.add_row(
-                name, f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}"
+                name,
+                f"{counts.precision:.3f}",
+                f"{counts.recall:.3f}",
+                f"{counts.f1:.3f}",
+                str(counts.fp),
             )
         console.print(categories)
     if report.attributes:

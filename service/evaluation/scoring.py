@@ -176,6 +176,7 @@ def _attribute_checks(
     checks: dict[str, bool] = {"mode": match.mode == gold.mode}
     if gold.modality is not None:
         checks["modality"] = match.modality == gold.modality
+        checks[f"modality when {gold.modality}"] = match.modality == gold.modality
         checks["event_date"] = (match.event_date, match.date_precision) == (
             gold.event_date,
             gold.date_precision,
