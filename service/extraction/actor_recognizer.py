@@ -59,9 +59,13 @@ class ActorRecognizer:
             if self._plausible(span) and not self._part_of_other_name(span, people):
                 actors.append(span)
         doc.spans[ACTOR_SPANS] = filter_spans(actors)
+        # A sector word inside a name is part of the name: "People's" in "Democratic
+        # People's Republic of Korea" is no civilian.
+        named = {t for span in doc.spans[ACTOR_SPANS] for t in range(span.start, span.end)}
         agents = [
             Span(doc, start, end, label="AGENT", kb_id=doc.vocab.strings[match_id])
             for match_id, start, end in self.agent_matcher(doc)
+            if not named & set(range(start, end))
         ]
         doc.spans[AGENT_SPANS] = filter_spans(agents)
         return doc

@@ -101,13 +101,14 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
         # "officials from X", "thousands of students", "rebels in Darfur": whose, or of
         # whom, the phrase speaks - for people nouns; a name's or a thing's prepositions
         # are not its own ("Kim in Seoul", "an agreement in Jeddah").
+        people_noun = head.i in agent_heads or head.tag_ in ("NNS", "NNPS")
         if child.dep_ == "prep" and not (
-            child.lower_ == "of"
-            or (child.lower_ in _OWNER_PREPS and (head.i in agent_heads or head.tag_ == "NNS"))
+            (child.lower_ == "of" and (people_noun or head.pos_ == "PROPN" or _collective(head)))
+            or (child.lower_ in _OWNER_PREPS and people_noun)
         ):
             continue
         tokens.extend(child.subtree)
-    tokens.sort(key=lambda t: t.i)
+    tokens = sorted((t for t in tokens if not t.is_space), key=lambda t: t.i)
     # A parenthesis opened inside the phrase and closed outside it is not part of it.
     opened = [n for n, t in enumerate(tokens) if t.text == "(" and t.i > head.i]
     if opened and not any(t.text == ")" for t in tokens[opened[-1] :]):
@@ -134,6 +135,18 @@ PLACE_NOUNS = {
     "city", "town", "village", "region", "province", "port", "capital", "district", "area",
     "enclave", "camp", "island", "territory", "neighbourhood", "neighborhood", "settlement",
 }  # fmt: skip
+
+
+# Nouns that stand for the people in their "of" phrase: "thousands of students".
+_COLLECTIVES = {
+    "thousand", "hundred", "dozen", "million", "group", "member", "majority", "number",
+    "part", "band", "team", "delegation", "coalition", "alliance", "union", "bloc",
+    "government", "head", "leader", "president", "king", "queen", "emir", "prince",
+}  # fmt: skip
+
+
+def _collective(head: Token) -> bool:
+    return head.lemma_.lower() in _COLLECTIVES
 
 
 def unnamed(head: Token) -> ResolvedActor | None:

@@ -40,6 +40,11 @@ _PAIR_NOUNS = {
     "president",
     "counterpart",
 }
+# "Both officials" are people: the last pair of named people or bodies, not of places.
+_PEOPLE_NOUNS = {
+    "official", "leader", "minister", "president", "diplomat", "delegation", "counterpart",
+    "government",
+}  # fmt: skip
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _GROUP_PRONOUNS = {"it", "they", "them", "its", "their"}
 _PLURAL_PRONOUNS = {"they", "them", "their"}
@@ -128,7 +133,9 @@ class Discourse:
             and head.lemma_.lower() in _PAIR_NOUNS
             and any(c.lower_ in _PAIR_DETERMINERS for c in head.children)
         ):
-            group = self._last(self.groups, head.i) or self._last_two(head.i)
+            people = head.lemma_.lower() in _PEOPLE_NOUNS
+            groups = [(i, g) for i, g in self.groups if not people or all(a.sector for a in g)]
+            group = self._last(groups, head.i) or self._last_two(head.i)
             return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
         if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             speaker = self._reporting_subject(head)

@@ -341,10 +341,18 @@ def _purpose(token: Token) -> set[int]:
 def _embedded(inner: Trigger, outer: Trigger) -> bool:
     if outer is inner:
         return False
+    own_actor = inner.nominal and any(c.dep_ == "poss" for c in inner.token.children)
     anchors = [outer.token] + ([outer.light_verb] if outer.light_verb is not None else [])
     inner_tokens = [inner.token] + ([inner.light_verb] if inner.light_verb is not None else [])
     same = outer.event_type == inner.event_type
-    if inner.nominal and not outer.nominal and inner.token.i in _complement(outer.token):
+    topic = _lemma(outer.token) in TOPIC_VERBS
+    if (
+        inner.nominal
+        and not outer.nominal
+        and not topic
+        and not own_actor
+        and inner.token.i in _complement(outer.token)
+    ):
         # A named event inside another's complement is its grievance or topic: "in protest
         # of the government's refusal", "retaliation for the attack".
         return True
@@ -353,8 +361,9 @@ def _embedded(inner: Trigger, outer: Trigger) -> bool:
         if anchor.lemma_.lower() in TOPIC_VERBS:
             takes_content = False  # "discussed Putin's visit": the visit is its own event
         scope = _complement(anchor) if takes_content else set()
-        if same or outer.event_type == "PROTEST":
+        if (same and not own_actor) or outer.event_type == "PROTEST":
             # One consultation said twice; a protest's aim ("rallied to demand reforms").
+            # Not "held a call to discuss Putin's visit": Putin's visit is its own event.
             scope |= _purpose(anchor)
         if any(t.i in scope for t in inner_tokens if t.i != anchor.i):
             return True
@@ -378,6 +387,9 @@ SAYING_VERBS = REPORTING_VERBS | {
     "argue",
     "announce",
     "warn",
+    "underscore",
+    "highlight",
+    "reaffirm",
 }
 _OBLIGATION = {"must", "should", "ought"}
 
@@ -400,6 +412,8 @@ def background(trigger: Trigger) -> bool:
     """Whether the trigger sits in a clause that gives background rather than news: a
     purpose ("sent experts to investigate"), or a clause modifying a noun ("a team trying
     to broker a pact", "a plan that will not allow ...")."""
+    if trigger.nominal and any(c.dep_ == "poss" for c in trigger.token.children):
+        return False  # "Putin's visit" is news wherever the sentence mentions it
     token = trigger.light_verb if trigger.light_verb is not None else trigger.token
     for _ in range(4):
         if token.dep_ in ("relcl", "acl"):
@@ -433,7 +447,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
         nominal = _noun_trigger(token)
         if nominal is None:
             continue
-        if nominal.light_verb is not None and nominal.light_verb.i in verb_triggers:
+        verb = nominal.light_verb
+        if verb is not None and verb.i in verb_triggers and _lemma(verb) not in TOPIC_VERBS:
             continue  # "impose sanctions": the verb already carries this event
         triggers.append(nominal)
     return _drop_embedded(triggers)

@@ -69,7 +69,10 @@ def _event_dates(sentence: Span, trigger: Trigger) -> list[Span]:
         elif verb is None or verb.lemma_.lower() not in REPORTING_VERBS:
             elsewhere.append(ent)
     # A date tied to another verb of the sentence may still date this event ("arrived on
-    # Monday and met ..."); a date tied to "said" dates the statement, not the event.
+    # Monday and met ..."); a date tied to "said" dates the statement, not the event; a
+    # named event ("held a call on Friday to discuss Putin's visit") has its own dates.
+    if trigger.nominal:
+        return ours
     return ours or elsewhere
 
 

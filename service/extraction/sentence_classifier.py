@@ -80,7 +80,9 @@ def review(
     if not out and top != NONE and cats[top] >= RESCUE_MIN:
         root = sentence.root
         reported = [c for c in root.children if c.dep_ == "ccomp"]
-        if root.lemma_.lower() in event_classifier.SAYING_VERBS and reported:
+        if root.lemma_.lower() in event_classifier.SAYING_VERBS:
+            if not reported:
+                return out  # "underscored the importance of ...": talk, no event
             root = reported[0]  # "X said Y attacked Z": the event is the reported clause
         if any(c.lower_ in _UNCERTAIN for c in root.children if c.dep_ in ("aux", "mark")):
             return out  # "... could violate ...": no event the classifier can vouch for
