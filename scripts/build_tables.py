@@ -287,7 +287,8 @@ RENAMED = {
 TRANSITIONS = {"UNR", "OCC"}
 
 
-FEDERATIONS = {"YUG", "SCG", "USR", "CSK", "FRY", "SUN"}  # Yugoslavia, Serbia and Montenegro, USSR, CSSR
+# Yugoslavia (twice), Serbia and Montenegro, the USSR (twice), Czechoslovakia.
+FEDERATIONS = {"YUG", "FRY", "SCG", "USR", "SUN", "CSK"}
 
 
 def plural_demonyms(names: list[str]) -> set[str]:
