@@ -91,12 +91,15 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--limit", type=int, default=0, help="train on the first N (smoke tests)")
     args = parser.parse_args()
 
     random.seed(args.seed)
     spacy.util.fix_random_seed(args.seed)
     rows = load(args.data)
     random.shuffle(rows)
+    if args.limit:
+        rows = rows[: args.limit]
     held = len(rows) // 10
     dev, train = rows[:held], rows[held:]
 
