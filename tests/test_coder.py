@@ -56,7 +56,7 @@ def only(events: list[DiplomaticEvent], event_type: str) -> DiplomaticEvent:
         ("The DPRK rejected the proposal from Seoul.", "PRK", None),
         ("U.S. officials accused Iran of supplying drones to Russia.", "USA", "GOV"),
         ("Iran's army chief threatened to strike Israeli bases.", "IRN", "MIL"),
-        ("The UN Security Council condemned the coup in Niger.", "UNO", "GOV"),
+        ("The UN Security Council condemned the coup in Niger.", "UNO", None),
         ("NATO Secretary General Mark Rutte praised Finland on Monday.", "NATO", "GOV"),
         ("Amnesty International accused Egypt of torturing detainees.", "NGO", "HRI"),
     ],
