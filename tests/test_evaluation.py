@@ -58,7 +58,7 @@ def test_organisations_compare_as_igo_against_the_gold_records():
 def _predicted(event_type, actor, recipient, confidence=0.9, two_sided=False):
     return Predicted(
         event_type, actor, "GOV", recipient, None, None, "asserted", None, None, confidence,
-        two_sided=two_sided, target=recipient,
+        two_sided=two_sided,
     )  # fmt: skip
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-import pycountry
-
 from service.evaluation.gold import GoldEvent, GoldItem
+from service.extraction.actor_resolver import is_country
 from service.models import DiplomaticEvent, EventType
 
 EVENT_TYPES = [t.value for t in EventType]
@@ -77,7 +76,6 @@ class Predicted:
     date_precision: str | None
     confidence: float
     two_sided: bool = False
-    target: str | None = None  # the recipient as the gold data would code it
 
     @classmethod
     def of(cls, event: DiplomaticEvent) -> Predicted:
@@ -94,23 +92,18 @@ class Predicted:
             date_precision=event.date_precision,
             confidence=event.confidence,
             two_sided=event.two_sided,
-            target=recipient.country if recipient else None,
         )
 
     def as_actor_list(self) -> Predicted:
         """PLOVER's representation of a two-sided event: both sides are actors and there
         is no recipient (the gold records code talks and joint agreements so)."""
-        return replace(self, target=None) if self.two_sided else self
-
-
-def is_state(code: str) -> bool:
-    return code == "XKX" or pycountry.countries.get(alpha_3=code) is not None
+        return replace(self, recipient=None) if self.two_sided else self
 
 
 def country_key(code: str | None, coarse_orgs: bool) -> str | None:
     """The gold records code international organisations (and, inconsistently, NGOs such
     as Amnesty International) as ``IGO``: compare alike."""
-    if code is None or not coarse_orgs or code == "IMG" or is_state(code):
+    if code is None or not coarse_orgs or code == "IMG" or is_country(code):
         return code
     return "IGO"
 
@@ -167,7 +160,8 @@ def _attribute_checks(
         (
             p
             for p in sorted(predicted, key=lambda p: -p.confidence)
-            if (p.event_type, country_key(p.actor, coarse), country_key(p.target, coarse)) in dyads
+            if (p.event_type, country_key(p.actor, coarse), country_key(p.recipient, coarse))
+            in dyads
         ),
         None,
     )
@@ -227,7 +221,7 @@ def score(
         )
         fields["recipient_country"].add(
             {key(r.country) for e in item.events for r in e.recipients},
-            {key(p.target) for p in predicted if p.target},
+            {key(p.recipient) for p in predicted if p.recipient},
         )
         gold_sectors = {a.sector for e in item.events for a in e.actors if a.sector}
         if gold_sectors:
@@ -236,13 +230,13 @@ def score(
             )
 
         gold_dyads = set().union(*(_gold_dyads(e, coarse_orgs) for e in item.events))
-        pred_dyads = {(p.event_type, key(p.actor), key(p.target)) for p in predicted}
+        pred_dyads = {(p.event_type, key(p.actor), key(p.recipient)) for p in predicted}
         fields["dyad"].add(gold_dyads, pred_dyads)
         per_category[item.category].add(gold_dyads, pred_dyads)
         report.confident_dyad.add(
             gold_dyads,
             {
-                (p.event_type, key(p.actor), key(p.target))
+                (p.event_type, key(p.actor), key(p.recipient))
                 for p in predicted
                 if p.confidence >= min_confidence
             },

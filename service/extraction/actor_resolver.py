@@ -55,7 +55,8 @@ def _organisations_longest_first() -> list[str]:
 
 
 @cache
-def _is_country(code: str) -> bool:
+def is_country(code: str) -> bool:
+    """An ISO 3166 alpha-3 code, or Kosovo's user-assigned XKX."""
     return code == "XKX" or pycountry.countries.get(alpha_3=code) is not None
 
 
@@ -74,7 +75,7 @@ def display_name(code: str | None) -> str | None:
 
 def split_code(code: str) -> tuple[str | None, str | None]:
     """``KORGOV`` -> (KOR, GOV); ``NATO`` -> (NATO, None); ``RUS`` -> (RUS, None)."""
-    if code in tables.organisations() or not _is_country(code[:3]):
+    if code in tables.organisations() or not is_country(code[:3]):
         for organisation in _organisations_longest_first():
             if code.startswith(organisation):
                 return organisation, code[len(organisation) :][:3] or None  # NATOGOV
@@ -82,7 +83,7 @@ def split_code(code: str) -> tuple[str | None, str | None]:
         return "IGO", None
     if code[:3] in _NOT_COUNTRIES:
         return None, _NOT_COUNTRIES[code[:3]]  # Reuters, Chevron: a sector, no country
-    if code[:3] in _REGIONS and not _is_country(code[:3]):
+    if code[:3] in _REGIONS and not is_country(code[:3]):
         return None, code[3:6] or None
     country = code[:3] if len(code) >= 3 else None
     sector = code[3:6] if len(code) >= 6 else None
