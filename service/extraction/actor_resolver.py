@@ -110,10 +110,21 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
             continue
         tokens.extend(child.subtree)
     tokens = sorted((t for t in tokens if not t.is_space), key=lambda t: t.i)
-    # A parenthesis opened inside the phrase and closed outside it is not part of it.
+    # An abbreviation in parentheses belongs to the phrase, closing parenthesis included
+    # ("the Republic of Korea (ROK)"); a parenthesis closed further away does not.
+    doc = head.doc
     opened = [n for n, t in enumerate(tokens) if t.text == "(" and t.i > head.i]
     if opened and not any(t.text == ")" for t in tokens[opened[-1] :]):
         tokens = tokens[: opened[-1]]
+    if tokens:
+        span = doc[tokens[0].i : tokens[-1].i + 1]
+        after = tokens[-1].i + 1
+        unclosed = span.text.count("(") > span.text.count(")")
+        if unclosed and after < len(doc) and doc[after].text == ")":
+            tokens.append(doc[after])
+    # "Putin's visit": the possessive ending is not part of Putin's name.
+    while tokens and tokens[-1].dep_ == "case":
+        tokens.pop()
     return tokens
 
 
