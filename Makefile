@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -24,6 +24,10 @@ tables:      ## regenerate service/data from ../shared/data
 
 classifier:  ## retrain the sentence classifier from service/data/training
 	.venv/bin/python scripts/train_classifier.py
+
+bench:       ## throughput and latency (starts the local broker); report in bench-report/
+	scripts/kafka start
+	.venv/bin/diplomatic-events bench --out bench-report
 
 eval:        ## accuracy on PLOVER GSR and the own test set (report in eval-report/)
 	.venv/bin/diplomatic-events eval --out eval-report

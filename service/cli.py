@@ -260,6 +260,43 @@ def evaluate(
         raise typer.Exit(1)
 
 
+@cli.command()
+def bench(
+    corpus: Annotated[Path, typer.Option(help="JSON Lines of articles")] = Path(
+        "bench/corpus/news-mix.jsonl"
+    ),
+    out: Annotated[Path, typer.Option(help="Folder for bench.json, bench.md, latency.png")] = Path(
+        "bench-report"
+    ),
+    limit: Annotated[int, typer.Option(help="Use the first N articles (0: all)")] = 0,
+    processes: Annotated[
+        list[int] | None, typer.Option(help="Worker process counts to run (repeatable)")
+    ] = None,
+    phase_seconds: Annotated[float, typer.Option(help="Length of each fixed-rate phase")] = 30.0,
+    stream: Annotated[bool, typer.Option(help="Also run the service through Kafka")] = True,
+    soak_seconds: Annotated[float, typer.Option(help="Memory soak at 50% load (0: none)")] = 0,
+    model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
+) -> None:
+    """Throughput, latency and cost: spaCy baseline, extraction core, the service via Kafka."""
+    from service.benchmark import corpus as bench_corpus
+    from service.benchmark import report, runner
+    from service.settings import get_settings
+
+    settings = get_settings()
+    options = runner.Options(
+        model=model or settings.model,
+        processes=tuple(processes or (1, 2)),
+        phase_seconds=phase_seconds,
+        stream=stream,
+        bootstrap=settings.bootstrap_servers,
+        soak_seconds=soak_seconds,
+    )
+    results = runner.run(bench_corpus.load(corpus, limit), options, say=err.print)
+    for path in report.write(results, out):
+        err.print(f"wrote {path}")
+    print(report.markdown(results))
+
+
 @cli.command("settings")
 def show_settings() -> None:
     """Print the settings in force (from the environment)."""

@@ -1,0 +1,107 @@
+"""One process, no Kafka: the plain spaCy full pipeline (the baseline) against the
+extraction core, on the same articles; and how the core's cost grows with length."""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import spacy
+
+from service.benchmark.corpus import Corpus
+from service.extraction import EventExtractor
+from service.models import Article
+
+# Article length buckets, in words, for "how cost grows".
+LENGTHS = ((0, 250), (250, 1000), (1000, 5000), (5000, 10**9))
+
+
+@dataclass
+class Run:
+    name: str
+    articles: int
+    sentences: int
+    words: int
+    events: int
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.seconds
+
+    def as_dict(self) -> dict[str, float | int | str]:
+        out: dict[str, float | int | str] = asdict(self)
+        out["articles_per_s"] = round(self.articles_per_s, 2)
+        out["sentences_per_s"] = round(self.sentences / self.seconds, 1)
+        out["words_per_s"] = round(self.words / self.seconds, 1)
+        out["events_per_s"] = round(self.events / self.seconds, 1)
+        return out
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def _timed(work: Callable[[], int]) -> tuple[int, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def baseline(model: str, corpus: Corpus) -> tuple[Run, list[int]]:
+    """The plain spaCy full pipeline over the corpus; also each article's sentence count."""
+    nlp = spacy.load(model)
+    texts = [a.text for a in corpus.articles]
+    sentences: list[int] = []
+
+    def work() -> int:
+        for doc in nlp.pipe(texts):
+            sentences.append(sum(1 for _ in doc.sents))
+        return len(sentences)
+
+    _, seconds, cpu = _timed(work)
+    run = Run(
+        "spaCy full pipeline (baseline)",
+        len(texts),
+        sum(sentences),
+        corpus.total_words,
+        0,
+        seconds,
+        cpu,
+        _peak_rss_mb(),
+    )
+    return run, sentences
+
+
+def core(extractor: EventExtractor, articles: list[Article], sentences: int, words: int) -> Run:
+    def work() -> int:
+        return sum(len(events) for events in extractor.extract_many(articles))
+
+    events, seconds, cpu = _timed(work)
+    return Run(
+        "extraction core", len(articles), sentences, words, events, seconds, cpu, _peak_rss_mb()
+    )
+
+
+def by_length(
+    extractor: EventExtractor, corpus: Corpus, sentences: list[int]
+) -> list[dict[str, float | int | str]]:
+    rows = []
+    for low, high in LENGTHS:
+        picked = [i for i, w in enumerate(corpus.words) if low <= w < high]
+        if not picked:
+            continue
+        run = core(
+            extractor,
+            [corpus.articles[i] for i in picked],
+            sum(sentences[i] for i in picked),
+            sum(corpus.words[i] for i in picked),
+        )
+        row = run.as_dict()
+        row["name"] = f"{low}-{high if high < 10**9 else ''} words"
+        rows.append(row)
+    return rows

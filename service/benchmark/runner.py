@@ -1,0 +1,182 @@
+"""One benchmark run, end to end: offline baseline and core, then the stream."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import platform
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from service import __version__
+from service.benchmark import offline, stream
+from service.benchmark.corpus import Corpus
+from service.extraction import EventExtractor
+from service.models import Article
+
+
+@dataclass
+class Options:
+    model: str
+    processes: tuple[int, ...] = (1, 2)
+    rates: tuple[float, ...] = (0.25, 0.5, 0.75)
+    phase_seconds: float = 30.0
+    stream: bool = True
+    bootstrap: str = "127.0.0.1:9092"
+    soak_seconds: float = 0.0
+
+
+@dataclass
+class Results:
+    machine: dict[str, Any]
+    corpus: dict[str, Any]
+    offline: list[dict[str, Any]] = field(default_factory=list)
+    by_length: list[dict[str, Any]] = field(default_factory=list)
+    stream: list[dict[str, Any]] = field(default_factory=list)
+    soak: dict[str, Any] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": psutil.cpu_count(logical=True),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+        "diplomatic_events": __version__,
+    }
+
+
+def _cycle(articles: list[Article], count: int) -> list[Article]:
+    return list(itertools.islice(itertools.cycle(articles), count))
+
+
+def run(corpus: Corpus, options: Options, say: Any = print) -> Results:
+    results = Results(
+        machine(),
+        {
+            "articles": len(corpus.articles),
+            "words": corpus.total_words,
+            "long_articles_10k_words": sum(1 for w in corpus.words if w >= 10_000),
+        },
+    )
+    say("offline: spaCy full pipeline (baseline)")
+    base, sentences = offline.baseline(options.model, corpus)
+    results.corpus["sentences"] = base.sentences
+    say("offline: extraction core")
+    extractor = EventExtractor(options.model)
+    core = offline.core(extractor, corpus.articles, base.sentences, corpus.total_words)
+    results.offline = [base.as_dict(), core.as_dict()]
+    results.ratios["core / baseline articles per s"] = round(
+        core.articles_per_s / base.articles_per_s, 2
+    )
+    say("offline: cost by article length")
+    results.by_length = offline.by_length(extractor, corpus, sentences)
+    if not options.stream:
+        return results
+    saturation: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for processes in options.processes:
+            say(f"stream: {processes} worker process(es)")
+            worker = stream.start_worker(options.bootstrap, processes, Path(scratch))
+            sampler = stream.Sampler(worker.process.pid)
+            sampler.start()
+            try:
+                phases = [
+                    asyncio.run(
+                        stream.run_phase(
+                            options.bootstrap, worker, corpus.articles, None, "full speed"
+                        )
+                    )
+                ]
+                saturation[processes] = phases[0].throughput
+                for fraction in options.rates:
+                    rate = fraction * saturation[processes]
+                    count = max(20, int(rate * options.phase_seconds))
+                    say(f"stream: {processes} process(es) at {rate:.1f} articles/s")
+                    phases.append(
+                        asyncio.run(
+                            stream.run_phase(
+                                options.bootstrap,
+                                worker,
+                                _cycle(corpus.articles, count),
+                                rate,
+                                f"{fraction:.0%} of saturation",
+                            )
+                        )
+                    )
+                if options.soak_seconds and processes == options.processes[0]:
+                    results.soak = _soak(options, worker, sampler, corpus, saturation[processes])
+            finally:
+                sampler.stop()
+                stream.stop_worker(worker)
+            results.stream += [_phase_row(processes, p, sampler.usage) for p in phases]
+    core_rate = core.articles_per_s
+    if 1 in saturation:
+        results.ratios["stream (1 process) / core articles per s"] = round(
+            saturation[1] / core_rate, 2
+        )
+    if 1 in saturation and 2 in saturation:
+        results.ratios["2 processes / 1 process"] = round(saturation[2] / saturation[1], 2)
+    return results
+
+
+def _phase_row(processes: int, phase: stream.Phase, usage: stream.ProcessUsage) -> dict[str, Any]:
+    return {
+        "processes": processes,
+        "phase": phase.name,
+        "offered_per_s": round(phase.offered_rate, 2) if phase.offered_rate else None,
+        "articles": phase.articles,
+        "articles_per_s": round(phase.throughput, 2),
+        "p50_ms": round(phase.percentile(0.50), 1),
+        "p95_ms": round(phase.percentile(0.95), 1),
+        "p99_ms": round(phase.percentile(0.99), 1),
+        "worker_processes": [
+            {
+                "role": usage.roles[pid],
+                "peak_rss_mb": round(usage.peak_rss_mb[pid], 1),
+                "cpu_seconds": round(usage.cpu_seconds.get(pid, 0.0), 1),
+            }
+            for pid in usage.peak_rss_mb
+        ],
+    }
+
+
+def _soak(
+    options: Options,
+    worker: stream.Worker,
+    sampler: stream.Sampler,
+    corpus: Corpus,
+    saturation: float,
+) -> dict[str, Any]:
+    """Half the saturation rate for ``soak_seconds``: is memory flat?"""
+    rate = 0.5 * saturation
+    began = time.monotonic()
+    phase = asyncio.run(
+        stream.run_phase(
+            options.bootstrap,
+            worker,
+            _cycle(corpus.articles, int(rate * options.soak_seconds)),
+            rate,
+            "soak",
+            timeout=options.soak_seconds + 600,
+        )
+    )
+    series = [rss for t, rss in sampler.rss_series if t >= began]
+    tenth = max(1, len(series) // 10)
+    start, end = sum(series[:tenth]) / tenth, sum(series[-tenth:]) / tenth
+    return {
+        "seconds": round(phase.seconds, 1),
+        "articles": phase.articles,
+        "offered_per_s": round(rate, 2),
+        "p99_ms": round(phase.percentile(0.99), 1),
+        "rss_mb_first_tenth": round(start, 1),
+        "rss_mb_last_tenth": round(end, 1),
+        "rss_growth_percent": round(100 * (end - start) / start, 1) if start else None,
+    }

