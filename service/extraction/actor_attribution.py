@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from service.extraction import actor_resolver
-from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
+from service.extraction.actor_recognizer import actors_of, agents_of
 from service.extraction.event_classifier import Trigger
 from service.extraction.places import is_place
 
@@ -136,9 +136,7 @@ def _complement_actor_heads(anchor: Token, exclude: set[int]) -> list[Token]:
         if child.dep_ not in _NOT_COMPLEMENT:
             inside.update(t.i for t in child.subtree)
     heads = [
-        span.root
-        for span in doc.spans[ACTOR_SPANS]
-        if span.start in inside and span.start not in exclude
+        span.root for span in actors_of(doc) if span.start in inside and span.start not in exclude
     ]
     return sorted(heads, key=lambda t: t.i)
 
@@ -147,7 +145,7 @@ def _names_party(noun: Token) -> bool:
     """Whether a noun phrase can be an actor: it holds a name or a sector word."""
     doc = noun.doc
     inside = {t.i for t in actor_resolver.phrase_tokens(noun)}
-    spans = list(doc.spans[ACTOR_SPANS]) + list(doc.spans[AGENT_SPANS])
+    spans = actors_of(doc) + agents_of(doc)
     return noun.pos_ in ("PROPN", "PRON") or any(s.start in inside for s in spans)
 
 

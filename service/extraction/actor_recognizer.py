@@ -14,13 +14,31 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from service.extraction import tables
+from service.extraction import names, tables
 
 ACTOR_SPANS = "actors"
 AGENT_SPANS = "agents"
 
 # Dictionary synonyms that are also everyday English words once lower-cased.
 _AMBIGUOUS = {"us", "un", "eu", "am", "is", "it", "in", "be", "me", "so", "no", "mali"}
+
+
+def actors_of(doc: Doc) -> list[Span]:
+    """``doc.spans["actors"]``, built once: spaCy makes new Span objects on every read."""
+    return _cached(doc, ACTOR_SPANS)
+
+
+def agents_of(doc: Doc) -> list[Span]:
+    """``doc.spans["agents"]``, built once."""
+    return _cached(doc, AGENT_SPANS)
+
+
+def _cached(doc: Doc, key: str) -> list[Span]:
+    cache = doc.user_data.setdefault("span_lists", {})
+    if key not in cache:
+        cache[key] = list(doc.spans[key])
+    spans: list[Span] = cache[key]
+    return spans
 
 
 def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
@@ -53,7 +71,7 @@ class ActorRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         actors = []
-        people = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        people = [run for run in names.name_runs(doc) if len(run) > 1]
         for match_id, start, end in self.actor_matcher(doc):
             span = Span(doc, start, end, label="ACTOR", kb_id=doc.vocab.strings[match_id])
             if self._plausible(span) and not self._part_of_other_name(span, people):

@@ -12,10 +12,10 @@ from datetime import date
 from functools import cache
 
 import pycountry
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from service.extraction import tables
-from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
+from service.extraction.actor_recognizer import actors_of, agents_of
 from service.extraction.places import is_place
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
@@ -132,13 +132,22 @@ def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:
     return [s for s in doc_spans if s.start in indices]
 
 
+def text_of(doc: Doc, start: int, end: int) -> str:
+    """``doc.text[start:end]`` without rebuilding the text on every call (spaCy joins
+    every token's text each time ``Doc.text`` is read)."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return str(text)[start:end]
+
+
 def actor_code(country: str | None, sector: str | None) -> str | None:
     """CAMEO-style code: country (or organisation) then sector: KORGOV, NATOGOV, MED."""
     return ((country or "") + (sector or "")) or None
 
 
 def phrase_tokens(head: Token) -> list[Token]:
-    agent_heads = {t.i for span in head.doc.spans[AGENT_SPANS] for t in span}
+    agent_heads = {t.i for span in agents_of(head.doc) for t in span}
     return _phrase_tokens(head, agent_heads)
 
 
@@ -167,21 +176,21 @@ def unnamed(head: Token) -> ResolvedActor | None:
     complete from the context."""
     tokens = phrase_tokens(head)
     indices = {t.i for t in tokens}
-    agents = _spans_in(list(head.doc.spans[AGENT_SPANS]), indices)
+    agents = _spans_in(agents_of(head.doc), indices)
     if not agents and head.lemma_.lower() not in PLACE_NOUNS:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     sector = agents[0].kb_id_ if agents else None
-    return ResolvedActor(head.doc.text[start:end], start, end, None, None, sector, None, 0.5)
+    return ResolvedActor(text_of(head.doc, start, end), start, end, None, None, sector, None, 0.5)
 
 
 def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     doc = head.doc
-    all_agents = list(doc.spans[AGENT_SPANS])
+    all_agents = agents_of(doc)
     agent_heads = {t.i for span in all_agents for t in span}
     tokens = _phrase_tokens(head, agent_heads)
     indices = {t.i for t in tokens}
-    actor_spans = _spans_in(list(doc.spans[ACTOR_SPANS]), indices)
+    actor_spans = _spans_in(actors_of(doc), indices)
     agent_spans = _spans_in(all_agents, indices)
     sector = agent_spans[0].kb_id_ if agent_spans else None
     entries = tables.actors()
@@ -238,7 +247,7 @@ def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
             text = span.text
         else:
             text_start, text_end = left.idx, right.idx + len(right.text)
-            text = doc.text[text_start:text_end]
+            text = text_of(doc, text_start, text_end)
         out.append(
             ResolvedActor(
                 text=text,
@@ -301,7 +310,7 @@ def _residence(
                 return split_code(max(named, key=lambda c: c[0].start)[2].code)[0]
     if any(c.lower_ == "ethnic" for c in head.children):
         # "Ethnic Albanians demonstrated in Serbia": where they live is where they act.
-        for span in head.doc.spans[ACTOR_SPANS]:
+        for span in actors_of(head.doc):
             if span.sent == head.sent and is_place(span.root):
                 entry = tables.actors()[int(span.kb_id_)]
                 if entry.kind == "country" and entry.roles:

@@ -15,8 +15,8 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from service.extraction import actor_resolver
-from service.extraction.actor_recognizer import ACTOR_SPANS, AGENT_SPANS
-from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.actor_recognizer import actors_of, agents_of
+from service.extraction.actor_resolver import ResolvedActor, text_of
 from service.extraction.places import is_place
 
 # "both officials", "the two sides", "both nations": a plural noun under these determiners.
@@ -65,7 +65,7 @@ def _in_full_name(token: Token) -> bool:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         if ent is not None and len(ent) > 1:
             return True
-    return any(s.start <= token.i < s.end for s in token.doc.spans[ACTOR_SPANS])
+    return any(s.start <= token.i < s.end for s in actors_of(token.doc))
 
 
 def _moved(actor: ResolvedActor, head: Token, confidence: float) -> ResolvedActor:
@@ -74,7 +74,7 @@ def _moved(actor: ResolvedActor, head: Token, confidence: float) -> ResolvedActo
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return replace(
         actor,
-        text=head.doc.text[start:end],
+        text=text_of(head.doc, start, end),
         start=start,
         end=end,
         confidence=min(actor.confidence, confidence),
@@ -94,7 +94,7 @@ class Discourse:
     @classmethod
     def read(cls, doc: Doc, day: date | None) -> Discourse:
         discourse = cls(day)
-        agents = list(doc.spans[AGENT_SPANS])
+        agents = agents_of(doc)
         for ent in doc.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
@@ -108,7 +108,7 @@ class Discourse:
                 for agent in agents:
                     if agent.start in phrase:
                         discourse.titles.append((ent.end, agent.root.lemma_.lower(), found[0]))
-        for span in doc.spans[ACTOR_SPANS]:
+        for span in actors_of(doc):
             for actor in actor_resolver.resolve(span.root, day):
                 discourse.mentions.append((span.start, actor))
         for token in doc:
@@ -152,7 +152,7 @@ class Discourse:
             return []
         if head.pos_ == "NOUN" and any(c.lower_ == "the" for c in head.children):
             phrase = {t.i for t in actor_resolver.phrase_tokens(head)}
-            if not any(s.start in phrase for s in head.doc.spans[ACTOR_SPANS]):
+            if not any(s.start in phrase for s in actors_of(head.doc)):
                 titled = [a for i, t, a in self.titles if t == head.lemma_.lower() and i <= head.i]
                 if titled:  # "the chancellor", "the general": the one last given that title
                     return [_moved(titled[-1], head, _REFERENCE_CONFIDENCE)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from service.extraction import tables
-from service.extraction.actor_recognizer import ACTOR_SPANS
+from service.extraction.actor_recognizer import actors_of
 
 LIGHT_VERBS = {
     "hold",
@@ -213,7 +213,7 @@ def _names_someone(verb: Token) -> bool:
     if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "prep") for c in children):
         return False
     objects = [c for c in children if c.dep_ == "dobj"]
-    names = list(verb.doc.spans[ACTOR_SPANS]) + [e for e in verb.doc.ents if e.label_ == "PERSON"]
+    names = actors_of(verb.doc) + [e for e in verb.doc.ents if e.label_ == "PERSON"]
     # The object's head is a name ("welcomed Xi Jinping"), not a thing of someone's
     # ("welcomed Ukraine's progress").
     return any(span.start <= obj.i < span.end for obj in objects for span in names)

@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from service.extraction import actor_resolver, tables
 from service.extraction.actor_attribution import Attribution
-from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.actor_resolver import ResolvedActor, text_of
 from service.extraction.coreference import Discourse
 
 # Attacks whose attacker the text does not name (subject is the weapon, or no subject).
@@ -107,7 +107,7 @@ def _unidentified(
         return []
     start = heads[0].idx if heads else sentence.start_char
     end = heads[0].idx + len(heads[0].text) if heads else sentence.start_char
-    text = sentence.doc.text[start:end]
+    text = text_of(sentence.doc, start, end)
     code = f"{where.country}UAF"
     return [ResolvedActor(text, start, end, None, where.country, "UAF", code, 0.35)]
 

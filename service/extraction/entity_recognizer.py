@@ -1,0 +1,111 @@
+"""Stage 1b, a spaCy component: people's names, dates and places, without the statistical
+NER model (which costs more than half of the spaCy pipeline's time).
+
+Writes ``doc.ents``:
+- DATE: weekdays, months and explicit dates, "yesterday", "last week", "earlier this
+  month" (rule patterns; ``event_date`` resolves them);
+- PERSON: runs of two or more proper nouns ("Kurt Campbell", "Kim Hong-kyun") once the
+  names of countries and organisations and the title words around them are set aside
+  ("U.S. Deputy Secretary of State Kurt Campbell" -> "Kurt Campbell"), plus dictionary
+  people;
+- GPE: countries, capitals and cities from the actor dictionary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from service.extraction import names, tables
+from service.extraction.actor_recognizer import actors_of, agents_of
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan.", "feb.", "aug.", "sept.",
+    "sep.", "oct.", "nov.", "dec.",
+]  # fmt: skip
+_PERIODS = ["week", "month", "year", "weekend"]
+
+
+def _date_patterns() -> list[list[dict[str, Any]]]:
+    day = {"LOWER": {"IN": WEEKDAYS}}
+    month = {"LOWER": {"IN": MONTHS}}
+    year = {"SHAPE": "dddd"}
+    number = {"IS_DIGIT": True}
+    return [
+        [day],
+        [{"LOWER": {"IN": ["yesterday", "today", "tomorrow", "tonight"]}}],
+        [
+            {"LOWER": {"IN": ["last", "next", "this", "past", "coming"]}},
+            {"LOWER": {"IN": _PERIODS}},
+        ],
+        [{"LOWER": {"IN": ["earlier", "later"]}}, {"LOWER": "this"}, {"LOWER": {"IN": _PERIODS}}],
+        [{"LOWER": {"IN": ["last", "next", "this"]}}, day],
+        [{"LOWER": {"IN": ["last", "next", "this"]}}, month],
+        [month, number, {"TEXT": ",", "OP": "?"}, year],
+        [month, number],
+        [month, year],
+        [month],
+        [number, month, year],
+        [number, month],
+        [{"SHAPE": "dddd-dd-dd"}],
+        [year],
+    ]
+
+
+def _person_spans(doc: Doc) -> list[Span]:
+    """Name runs minus the country, organisation and title words inside them."""
+    entries = tables.actors()
+    not_names: set[int] = set()
+    people: list[Span] = []
+    for span in actors_of(doc):
+        entry = entries[int(span.kb_id_)]
+        if entry.kind == "actor" and entry.label is not None:
+            people.append(Span(doc, span.start, span.end, label="PERSON"))
+        else:
+            not_names.update(range(span.start, span.end))
+    for span in agents_of(doc):
+        not_names.update(range(span.start, span.end))
+    for run in names.name_runs(doc):
+        start = None
+        for i in range(run.start, run.end + 1):
+            named = i < run.end and i not in not_names and not _title_word(doc[i])
+            if named and start is None:
+                start = i
+            elif not named and start is not None:
+                if i - start >= 2:
+                    people.append(Span(doc, start, i, label="PERSON"))
+                start = None
+    return people
+
+
+def _title_word(token: Token) -> bool:
+    return token.lower_ in ("mr.", "mrs.", "ms.", "dr.", "sir", "gen.", "lt.", "col.", "sen.")
+
+
+class EntityRecognizer:
+    def __init__(self, nlp: Language) -> None:
+        self.dates = Matcher(nlp.vocab)
+        self.dates.add("DATE", _date_patterns())
+
+    def __call__(self, doc: Doc) -> Doc:
+        entries = tables.actors()
+        spans = [Span(doc, s, e, label="DATE") for _, s, e in self.dates(doc)]
+        spans += _person_spans(doc)
+        spans += [
+            Span(doc, s.start, s.end, label="GPE")
+            for s in actors_of(doc)
+            if entries[int(s.kb_id_)].kind == "country"
+        ]
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+@Language.factory("entity_recognizer")
+def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
+    return EntityRecognizer(nlp)
