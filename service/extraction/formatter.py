@@ -182,10 +182,10 @@ def to_event(article: Article, candidate: Candidate, extractor: Extractor) -> Di
         date_precision=candidate.event_date.precision,
         location=candidate.location,
         evidence=Evidence(
-            sentence=sentence.text,
+            sentence=sentence.text.rstrip(),  # a line break closing the sentence is not in it
             sentence_index=candidate.sentence_index,
             start=sentence.start_char,
-            end=sentence.end_char,
+            end=sentence.start_char + len(sentence.text.rstrip()),
             trigger=EvidenceSpan(text=trigger.text, start=trigger.start_char, end=trigger.end_char),
         ),
         confidence=round(candidate.confidence, 3),

