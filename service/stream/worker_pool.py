@@ -19,6 +19,9 @@ from service.models import Article, DiplomaticEvent
 _extractor = None
 
 
+CHUNKS_PER_PROCESS = 4
+
+
 def _init(model: str) -> None:
     global _extractor
     from service.extraction import EventExtractor
@@ -90,14 +93,16 @@ class ExtractionPool:
             await asyncio.get_running_loop().run_in_executor(None, executor.shutdown, True)
 
     async def extract(self, articles: Sequence[Article]) -> list[Outcome]:
-        """Code a batch, split evenly over the processes; outcomes in input order."""
+        """Code a batch over the processes; outcomes in input order. The batch goes out in
+        small chunks (about four per process) that idle processes pick up: articles differ
+        a lot in length, and equal shares would leave one process waiting on another."""
         # faust starts user services after its agents: the first batch may have to wait.
         await self._started.wait()
         if self._executor is None:
             raise RuntimeError("extraction pool is not running")
         if not articles:
             return []
-        size = -(-len(articles) // self.processes)
+        size = max(1, -(-len(articles) // (self.processes * CHUNKS_PER_PROCESS)))
         chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
         loop = asyncio.get_running_loop()
         results = await asyncio.gather(
