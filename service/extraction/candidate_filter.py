@@ -27,6 +27,8 @@ from service.extraction import event_classifier, tables
 from service.extraction.actor_recognizer import actors_of, agents_of
 
 _OBLIGATION = {"must", "should"}
+_REACH = 15  # tokens between a trigger word and the nearest possible actor
+_NOUN_MARKERS = {"the", "a", "an", "its", "their", "his", "her", "our", "your", "this", "that"}
 _REFERRING = {"he", "she", "it", "they", "both", "two", "we"}
 _ENDS = {".", "!", "?"}
 # Irregular forms of lexicon verbs (regular ones are generated).
@@ -93,6 +95,12 @@ def _stems(words: Iterable[str]) -> set[str]:
         if word.endswith("ies"):
             out.add(word[:-3] + "y")
     return out
+
+
+@cache
+def _nouns() -> frozenset[str]:
+    """Word forms of the lexicon's nouns ("visit", "talks", "sanctions")."""
+    return frozenset(f for lemma in tables.trigger_lexicon().nouns for f in _forms(lemma))
 
 
 @cache
@@ -182,9 +190,16 @@ class CandidateFilter:
         if lowered & _OBLIGATION and lowered & _saying():
             return True  # "X said Y must ...": a demand (event_classifier)
         words = None
+        people = [t.i for t in sentence if t.i in named or t.lower_ in _REFERRING]
         for token in sentence:
             if token.lower_ not in forms:
                 continue
+            # Someone must stand near the word, not just somewhere in a long sentence.
+            if not any(abs(i - token.i) <= _REACH for i in people):
+                continue
+            after_article = token.doc[token.i - 1].lower_ in _NOUN_MARKERS
+            if token.i > sentence.start and after_article and token.lower_ not in _nouns():
+                continue  # "their support", "the call": a verb's word used as a noun
             needed = forms[token.lower_]
             if needed is None:
                 return True
