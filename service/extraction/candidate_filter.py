@@ -118,6 +118,7 @@ class Selection:
     reduced: list[int]  # start of the same sentence in ``text``
     sentence_numbers: list[int]  # its index among the article's sentences
     sentences: int  # sentences in the whole article
+    doc: Doc | None = None  # ``text`` as a Doc of the first pass's tokens, ready to parse
 
     def to_article(self, offset: int) -> int:
         k = max(0, bisect.bisect_right(self.reduced, offset) - 1)
@@ -167,17 +168,31 @@ class CandidateFilter:
                 picked |= {number}
         if picked:
             picked.add(0)
-        segments = [sentences[n] for n in sorted(picked) if n >= 0]
-        parts, original, reduced, numbers, position = [], [], [], [], 0
-        for number, span in zip(sorted(n for n in picked if n >= 0), segments, strict=True):
-            chunk = span.text.strip()
-            offset = span.start_char + span.text.index(chunk[0]) if chunk else span.start_char
-            original.append(offset)
+        original, reduced, numbers = [], [], []
+        words: list[str] = []
+        spaces: list[bool] = []
+        position = 0
+        for number in sorted(picked):
+            tokens = [t for t in sentences[number] if not t.is_space]
+            if not tokens:
+                continue
+            # The sentence from its first word to its last, its tokens reused as they are.
+            first, last = tokens[0].i, tokens[-1].i
+            span = doc[first : last + 1]
+            if words:
+                words.append("\n")
+                spaces.append(False)
+                position += 1
+            original.append(span.start_char)
             reduced.append(position)
             numbers.append(number)
-            parts.append(chunk)
-            position += len(chunk) + 1
-        return Selection("\n".join(parts), original, reduced, numbers, len(sentences))
+            for token in span:
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_) and token.i < last)
+            position += len(span.text)
+        shorter = Doc(doc.vocab, words=words, spaces=spaces) if words else None
+        text = shorter.text if shorter is not None else ""
+        return Selection(text, original, reduced, numbers, len(sentences), shorter)
 
     @staticmethod
     def _candidate(

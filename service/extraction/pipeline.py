@@ -92,7 +92,7 @@ class EventExtractor:
     def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
         batch = list(articles)
         selections = [self.filter.select(a.text) for a in batch]
-        docs = self.nlp.pipe(s.text for s in selections)
+        docs = self.nlp.pipe(s.doc if s.doc is not None else s.text for s in selections)
         for article, selection, doc in zip(batch, selections, docs, strict=True):
             if not selection.text:
                 yield []  # no candidate sentence: the article never reached the parser
