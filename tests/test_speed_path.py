@@ -50,3 +50,19 @@ def test_tag_mapper_gives_the_attribute_rulers_parts_of_speech(extractor):
     )
     expected = [t.pos_ for t in reference(text)]
     assert [t.pos_ for t in extractor.nlp(text)] == expected
+
+
+def test_long_articles_are_parsed_in_pieces_and_joined(extractor):
+    text = " ".join(
+        f"Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in "
+        f"Seoul on the {n}th day of talks."
+        for n in range(1, 301)
+    )
+    selection = extractor.filter.select(text)
+    assert len(selection.pieces) > 1
+    assert "".join(p.text for p in selection.pieces) == selection.text
+    events = extractor.extract(Article(id="long", text=text, published_at="2023-05-09"))
+    assert events
+    for event in events:
+        assert text[event.evidence.start : event.evidence.end] == event.evidence.sentence
+        assert text[event.actor.start : event.actor.end] == event.actor.text

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from spacy.language import Language
@@ -27,6 +27,7 @@ from service.extraction import event_classifier, tables
 from service.extraction.actor_recognizer import actors_of, agents_of
 
 _OBLIGATION = {"must", "should"}
+PIECE_TOKENS = 2000
 _REACH = 15  # tokens between a trigger word and the nearest possible actor
 _NOUN_MARKERS = {"the", "a", "an", "its", "their", "his", "her", "our", "your", "this", "that"}
 _REFERRING = {"he", "she", "it", "they", "both", "two", "we"}
@@ -118,7 +119,9 @@ class Selection:
     reduced: list[int]  # start of the same sentence in ``text``
     sentence_numbers: list[int]  # its index among the article's sentences
     sentences: int  # sentences in the whole article
-    doc: Doc | None = None  # ``text`` as a Doc of the first pass's tokens, ready to parse
+    # ``text`` as Docs of the first pass's tokens, ready to parse: a long text in pieces of
+    # at most PIECE_TOKENS, so that no single parse holds a whole 20,000-word article.
+    pieces: list[Doc] = field(default_factory=list)
 
     def to_article(self, offset: int) -> int:
         k = max(0, bisect.bisect_right(self.reduced, offset) - 1)
@@ -169,8 +172,7 @@ class CandidateFilter:
         if picked:
             picked.add(0)
         original, reduced, numbers = [], [], []
-        words: list[str] = []
-        spaces: list[bool] = []
+        pieces: list[tuple[list[str], list[bool]]] = []
         position = 0
         for number in sorted(picked):
             tokens = [t for t in sentences[number] if not t.is_space]
@@ -179,10 +181,13 @@ class CandidateFilter:
             # The sentence from its first word to its last, its tokens reused as they are.
             first, last = tokens[0].i, tokens[-1].i
             span = doc[first : last + 1]
-            if words:
-                words.append("\n")
-                spaces.append(False)
+            if pieces:
+                pieces[-1][0].append("\n")
+                pieces[-1][1].append(False)
                 position += 1
+            if not pieces or len(pieces[-1][0]) + len(span) > PIECE_TOKENS:
+                pieces.append(([], []))
+            words, spaces = pieces[-1]
             original.append(span.start_char)
             reduced.append(position)
             numbers.append(number)
@@ -190,9 +195,9 @@ class CandidateFilter:
                 words.append(token.text)
                 spaces.append(bool(token.whitespace_) and token.i < last)
             position += len(span.text)
-        shorter = Doc(doc.vocab, words=words, spaces=spaces) if words else None
-        text = shorter.text if shorter is not None else ""
-        return Selection(text, original, reduced, numbers, len(sentences), shorter)
+        docs = [Doc(doc.vocab, words=w, spaces=s) for w, s in pieces]
+        text = "".join(d.text for d in docs)
+        return Selection(text, original, reduced, numbers, len(sentences), docs)
 
     @staticmethod
     def _candidate(

@@ -92,11 +92,13 @@ class EventExtractor:
     def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
         batch = list(articles)
         selections = [self.filter.select(a.text) for a in batch]
-        docs = self.nlp.pipe(s.doc if s.doc is not None else s.text for s in selections)
-        for article, selection, doc in zip(batch, selections, docs, strict=True):
-            if not selection.text:
+        parsed = iter(self.nlp.pipe(piece for s in selections for piece in s.pieces))
+        for article, selection in zip(batch, selections, strict=True):
+            if not selection.pieces:
                 yield []  # no candidate sentence: the article never reached the parser
                 continue
+            docs = [next(parsed) for _ in selection.pieces]
+            doc = docs[0] if len(docs) == 1 else _joined(docs)
             yield [_in_article(e, selection) for e in self.code(article, doc)]
 
     def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
@@ -159,6 +161,13 @@ def _code_trigger(
             )
         )
     return out
+
+
+def _joined(docs: list[Doc]) -> Doc:
+    """The parsed pieces of one article as one Doc (spans and entities carried over)."""
+    for doc in docs:
+        doc.user_data.clear()  # per-piece caches (actor_recognizer) do not carry over
+    return Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def _in_article(event: DiplomaticEvent, selection: candidate_filter.Selection) -> DiplomaticEvent:
