@@ -3,14 +3,15 @@
 A cheap first pass - the tokenizer, a rule-based sentence splitter, the actor phrase
 matchers and a lookup of the lexicon's trigger word forms - finds the candidate sentences:
 those with a trigger word whose reading is possible here (a word its constrained senses
-need, such as "ties" for "cut", is in the sentence) and someone who could be its actor (a
-name, a sector word, a pronoun, "both"). Only those sentences, each with the sentence
-before it (for coreference) and the article's first sentence, go through the statistical
-pipeline; an article with no candidate skips it altogether. Most news is not diplomatic,
-and the parser is where the time goes.
+need, such as "ties" for "cut", is in the sentence; not a verb's word used as a noun, "the
+call") and, within 15 tokens of it, someone who could be its actor (a name, a sector word,
+a pronoun, "both"). Only those sentences and the article's first sentence (where people
+are introduced) go through the statistical pipeline; an article with no candidate skips
+it altogether. Most news is not diplomatic, and the parser is where the time goes.
 
-The selected sentences are joined into a shorter text; ``Selection`` maps its offsets
-back to the article's, and gives each sentence its index in the whole article.
+The selected sentences are joined into a shorter text (in pieces of at most 2,000 tokens,
+reusing the first pass's tokens); ``Selection`` maps its offsets back to the article's,
+and gives each sentence its index in the whole article.
 """
 
 from __future__ import annotations
