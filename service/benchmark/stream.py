@@ -24,10 +24,27 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from service.models import Article, ProcessedRecord
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def worker_environment(bootstrap: str, run: str, port: int) -> dict[str, str]:
+    """The environment of a worker on topics, consumer group and port of its own (``run``
+    prefixes every topic), serving health and metrics on 127.0.0.1."""
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "DIPLOMATIC_EVENTS_APP_ID": run,
+        "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": f"{run}.articles.raw",
+        "DIPLOMATIC_EVENTS_TOPIC_EVENTS": f"{run}.events.diplomatic",
+        "DIPLOMATIC_EVENTS_TOPIC_ROUTED_PREFIX": f"{run}.events.",
+        "DIPLOMATIC_EVENTS_TOPIC_DLQ": f"{run}.articles.dlq",
+        "DIPLOMATIC_EVENTS_TOPIC_PROCESSED": f"{run}.articles.processed",
+        "DIPLOMATIC_EVENTS_METRICS_PORT": str(port),
+        "DIPLOMATIC_EVENTS_METRICS_HOST": "127.0.0.1",
+    }
 
 
 @dataclass
@@ -42,24 +59,17 @@ class Worker:
 def start_worker(bootstrap: str, processes: int, scratch: Path, batch_size: int = 16) -> Worker:
     """``diplomatic-events worker`` on topics of its own; returns once /readyz says so."""
     run = f"bench-{uuid.uuid4().hex[:8]}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "DIPLOMATIC_EVENTS_APP_ID": run,
-        "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": f"{run}.articles.raw",
-        "DIPLOMATIC_EVENTS_TOPIC_EVENTS": f"{run}.events.diplomatic",
-        "DIPLOMATIC_EVENTS_TOPIC_ROUTED_PREFIX": f"{run}.events.",
-        "DIPLOMATIC_EVENTS_TOPIC_DLQ": f"{run}.articles.dlq",
-        "DIPLOMATIC_EVENTS_TOPIC_PROCESSED": f"{run}.articles.processed",
-        "DIPLOMATIC_EVENTS_METRICS_PORT": str(port),
-        "DIPLOMATIC_EVENTS_METRICS_HOST": "127.0.0.1",
-        "DIPLOMATIC_EVENTS_WORKER_PROCESSES": str(processes),
-        "DIPLOMATIC_EVENTS_BATCH_SIZE": str(batch_size),
-        "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.05",
-        "DIPLOMATIC_EVENTS_DATA_DIR": str(scratch / run),
-        "DIPLOMATIC_EVENTS_LOG_LEVEL": "warning",
-    }
+    port = free_port()
+    env = worker_environment(bootstrap, run, port)
+    env.update(
+        {
+            "DIPLOMATIC_EVENTS_WORKER_PROCESSES": str(processes),
+            "DIPLOMATIC_EVENTS_BATCH_SIZE": str(batch_size),
+            "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.05",
+            "DIPLOMATIC_EVENTS_DATA_DIR": str(scratch / run),
+            "DIPLOMATIC_EVENTS_LOG_LEVEL": "warning",
+        }
+    )
     log = scratch / f"{run}.log"
     cli = Path(sys.executable).with_name("diplomatic-events")
     with open(log, "wb") as out:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,15 +21,10 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from service.benchmark.stream import free_port, worker_environment
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _broker_answers(servers: str) -> None:
@@ -73,23 +67,16 @@ def worker(
     bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningWorker]:
     run = f"it-{uuid.uuid4().hex[:8]}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
-        "DIPLOMATIC_EVENTS_APP_ID": run,
-        "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": f"{run}.articles.raw",
-        "DIPLOMATIC_EVENTS_TOPIC_EVENTS": f"{run}.events.diplomatic",
-        "DIPLOMATIC_EVENTS_TOPIC_ROUTED_PREFIX": f"{run}.events.",
-        "DIPLOMATIC_EVENTS_TOPIC_DLQ": f"{run}.articles.dlq",
-        "DIPLOMATIC_EVENTS_TOPIC_PROCESSED": f"{run}.articles.processed",
-        "DIPLOMATIC_EVENTS_METRICS_PORT": str(port),
-        "DIPLOMATIC_EVENTS_METRICS_HOST": "127.0.0.1",
-        "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
-        "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
-        "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
-        "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.2",
-    }
+    port = free_port()
+    env = worker_environment(bootstrap_servers, run, port)
+    env.update(
+        {
+            "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
+            "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
+            "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
+            "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.2",
+        }
+    )
     scratch = tmp_path_factory.mktemp("worker")
     env["DIPLOMATIC_EVENTS_DATA_DIR"] = str(scratch / "data")
     log = scratch / "worker.log"
