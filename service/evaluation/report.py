@@ -8,7 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from service.evaluation.scoring import EVENT_TYPES, NONE, Report
+from service.evaluation.scoring import EVENT_TYPES, NONE, Counts, Report
+
+
+def _scores(counts: Counts) -> list[str]:
+    return [f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}"]
 
 
 def print_report(report: Report, console: Console) -> None:
@@ -19,36 +23,16 @@ def print_report(report: Report, console: Console) -> None:
     table = Table("field", "precision", "recall", "F1", "tp", "fp", "fn")
     rows = [*report.fields.items(), ("dyad, confidence >= 0.5", report.confident_dyad)]
     for name, counts in rows:
-        table.add_row(
-            name,
-            f"{counts.precision:.3f}",
-            f"{counts.recall:.3f}",
-            f"{counts.f1:.3f}",
-            str(counts.tp),
-            str(counts.fp),
-            str(counts.fn),
-        )
+        table.add_row(name, *_scores(counts), str(counts.tp), str(counts.fp), str(counts.fn))
     console.print(table)
     per_type = Table("event type", "precision", "recall", "F1", "gold")
     for name, counts in report.per_type.items():
-        per_type.add_row(
-            name,
-            f"{counts.precision:.3f}",
-            f"{counts.recall:.3f}",
-            f"{counts.f1:.3f}",
-            str(counts.tp + counts.fn),
-        )
+        per_type.add_row(name, *_scores(counts), str(counts.tp + counts.fn))
     console.print(per_type)
     if len(report.per_category) > 1:
         categories = Table("category", "dyad precision", "dyad recall", "dyad F1", "fp")
         for name, counts in report.per_category.items():
-            categories.add_row(
-                name,
-                f"{counts.precision:.3f}",
-                f"{counts.recall:.3f}",
-                f"{counts.f1:.3f}",
-                str(counts.fp),
-            )
+            categories.add_row(name, *_scores(counts), str(counts.fp))
         console.print(categories)
     if report.attributes:
         attributes = Table("attribute of matched events", "accuracy", "checked")
