@@ -16,8 +16,7 @@ cooperate in future ("will not attend the summit") is a REJECT.
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
+from service.extraction import modality
 from service.extraction.event_classifier import Trigger
 from service.extraction.event_mode import EventClass
 from service.models import EventType, Modality
@@ -57,21 +56,9 @@ _THREAT_MODES = {
 }
 
 
-def _clause(trigger: Trigger) -> list[Token]:
-    verb = trigger.light_verb if trigger.nominal else trigger.token
-    chain: list[Token] = []
-    while verb is not None and len(chain) < 4:
-        chain.append(verb)
-        if verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head is not verb:
-            verb = verb.head
-        else:
-            break
-    return chain
-
-
 def stated(trigger: Trigger) -> tuple[bool, bool]:
     """(the actor states an intention, the statement carries an "unless" condition)."""
-    chain = _clause(trigger)
+    chain = modality.clause_verbs(trigger, ("xcomp", "ccomp", "conj"), noun_head=False)
     if not chain:
         return False, False
     lemmas = {v.lemma_.lower() for v in chain[1:]}

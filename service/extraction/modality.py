@@ -71,16 +71,20 @@ FUTURE_PHRASES = re.compile(
 )
 
 
-def _clause_verbs(trigger: Trigger) -> list[Token]:
-    """The verb chain the event hangs on, innermost first."""
+def clause_verbs(
+    trigger: Trigger, through: tuple[str, ...] = ("xcomp", "ccomp"), noun_head: bool = True
+) -> list[Token]:
+    """The verb chain the event hangs on, innermost first, climbing through the given
+    dependencies (at most four verbs). ``noun_head``: a named event with no light verb
+    hangs on the verb that governs it ("the visit will take place")."""
     verbs: list[Token] = []
     current: Token | None = trigger.light_verb if trigger.nominal else trigger.token
-    if trigger.nominal and current is None:
+    if trigger.nominal and current is None and noun_head:
         head = trigger.token.head
         current = head if head.pos_ in ("VERB", "AUX") else None
     while current is not None and len(verbs) < 4:
         verbs.append(current)
-        if current.dep_ in ("xcomp", "ccomp") and current.head is not current:
+        if current.dep_ in through and current.head is not current:
             current = current.head
         else:
             break
@@ -96,7 +100,7 @@ def _ahead_of(token: Token) -> bool:
 
 
 def classify(trigger: Trigger) -> Modality:
-    verbs = _clause_verbs(trigger)
+    verbs = clause_verbs(trigger)
     children = [c for v in verbs[:1] for c in v.children]
     if trigger.nominal:
         children += list(trigger.token.children)
