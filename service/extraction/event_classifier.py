@@ -201,12 +201,12 @@ def _fits(sense: tables.Sense, token: Token, arguments: set[str]) -> bool:
         return False
     if sense.xcomp and not any(c.dep_ == "xcomp" for c in children):
         return False
-    if sense.actor_obj and not _names_someone(token):
+    if sense.actor_obj and not _object_is_named(token):
         return False
     return not (sense.ccomp and not any(c.dep_ == "ccomp" for c in children))
 
 
-def _names_someone(verb: Token) -> bool:
+def _object_is_named(verb: Token) -> bool:
     """A direct object that is a party ("called Ishiba"), and no predicate about it
     ("called the move illegal", "called on X to ...")."""
     children = list(verb.children)
