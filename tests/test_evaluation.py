@@ -57,9 +57,17 @@ def test_organisations_compare_as_igo_against_the_gold_records():
 
 def _predicted(event_type, actor, recipient, confidence=0.9, two_sided=False):
     return Predicted(
-        event_type, actor, "GOV", recipient, None, None, "asserted", None, None, confidence,
+        event_type=event_type,
+        actor=actor,
+        actor_sector="GOV",
+        recipient=recipient,
+        mode=None,
+        modality="asserted",
+        event_date=None,
+        date_precision=None,
+        confidence=confidence,
         two_sided=two_sided,
-    )  # fmt: skip
+    )
 
 
 def test_two_sided_events_score_as_plover_actor_lists():

@@ -69,7 +69,6 @@ class Predicted:
     actor: str | None
     actor_sector: str | None
     recipient: str | None
-    recipient_sector: str | None
     mode: str | None
     modality: str
     event_date: date | None
@@ -85,7 +84,6 @@ class Predicted:
             actor=event.actor.country,
             actor_sector=event.actor.sector,
             recipient=recipient.country if recipient else None,
-            recipient_sector=recipient.sector if recipient else None,
             mode=event.mode,
             modality=event.modality.value,
             event_date=event.event_date,
