@@ -33,6 +33,29 @@ def agents_of(doc: Doc) -> list[Span]:
     return _cached(doc, AGENT_SPANS)
 
 
+def agent_tokens(doc: Doc) -> set[int]:
+    """Indices of every token inside an agent span, built once per document."""
+    cache = doc.user_data.setdefault("span_lists", {})
+    if "agent_tokens" not in cache:
+        cache["agent_tokens"] = {t.i for span in agents_of(doc) for t in span}
+    tokens: set[int] = cache["agent_tokens"]
+    return tokens
+
+
+def spans_starting_in(doc: Doc, key: str, indices: set[int]) -> list[Span]:
+    """The actor or agent spans (``key``) that start at one of ``indices``, in document
+    order; through a per-document index rather than a scan of every span."""
+    cache = doc.user_data.setdefault("span_lists", {})
+    index_key = key + "_by_start"
+    if index_key not in cache:
+        by_start: dict[int, list[tuple[int, Span]]] = {}
+        for position, span in enumerate(_cached(doc, key)):
+            by_start.setdefault(span.start, []).append((position, span))
+        cache[index_key] = by_start
+    found = [hit for i in indices for hit in cache[index_key].get(i, ())]
+    return [span for _, span in sorted(found, key=lambda hit: hit[0])]
+
+
 def _cached(doc: Doc, key: str) -> list[Span]:
     cache = doc.user_data.setdefault("span_lists", {})
     if key not in cache:

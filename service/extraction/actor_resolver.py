@@ -15,7 +15,13 @@ import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from service.extraction import tables
-from service.extraction.actor_recognizer import actors_of, agents_of
+from service.extraction.actor_recognizer import (
+    ACTOR_SPANS,
+    AGENT_SPANS,
+    actors_of,
+    agent_tokens,
+    spans_starting_in,
+)
 from service.extraction.places import is_place
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
@@ -128,10 +134,6 @@ def _phrase_tokens(head: Token, agent_heads: set[int]) -> list[Token]:
     return tokens
 
 
-def _spans_in(doc_spans: list[Span], indices: set[int]) -> list[Span]:
-    return [s for s in doc_spans if s.start in indices]
-
-
 def text_of(doc: Doc, start: int, end: int) -> str:
     """``doc.text[start:end]`` without rebuilding the text on every call (spaCy joins
     every token's text each time ``Doc.text`` is read)."""
@@ -147,8 +149,7 @@ def actor_code(country: str | None, sector: str | None) -> str | None:
 
 
 def phrase_tokens(head: Token) -> list[Token]:
-    agent_heads = {t.i for span in agents_of(head.doc) for t in span}
-    return _phrase_tokens(head, agent_heads)
+    return _phrase_tokens(head, agent_tokens(head.doc))
 
 
 # Places standing for their people: "shelled the southern city of Kherson".
@@ -176,7 +177,7 @@ def unnamed(head: Token) -> ResolvedActor | None:
     complete from the context."""
     tokens = phrase_tokens(head)
     indices = {t.i for t in tokens}
-    agents = _spans_in(agents_of(head.doc), indices)
+    agents = spans_starting_in(head.doc, AGENT_SPANS, indices)
     if not agents and head.lemma_.lower() not in PLACE_NOUNS:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -185,13 +186,21 @@ def unnamed(head: Token) -> ResolvedActor | None:
 
 
 def resolve(head: Token, on: date | None) -> list[ResolvedActor]:
+    """Who the phrase headed by ``head`` names, on the article's date ``on``. Coreference
+    and participants ask about the same heads: the answer is kept with the document."""
+    memo = head.doc.user_data.setdefault("resolved", {})
+    key = (head.i, on)
+    if key not in memo:
+        memo[key] = _resolve(head, on)
+    return list(memo[key])
+
+
+def _resolve(head: Token, on: date | None) -> list[ResolvedActor]:
     doc = head.doc
-    all_agents = agents_of(doc)
-    agent_heads = {t.i for span in all_agents for t in span}
-    tokens = _phrase_tokens(head, agent_heads)
+    tokens = _phrase_tokens(head, agent_tokens(doc))
     indices = {t.i for t in tokens}
-    actor_spans = _spans_in(actors_of(doc), indices)
-    agent_spans = _spans_in(all_agents, indices)
+    actor_spans = spans_starting_in(doc, ACTOR_SPANS, indices)
+    agent_spans = spans_starting_in(doc, AGENT_SPANS, indices)
     sector = agent_spans[0].kb_id_ if agent_spans else None
     entries = tables.actors()
 

@@ -2,9 +2,9 @@
 
 English rule lemmas depend only on the word, its coarse POS and its morphology, and here
 the morphology follows from the word and its fine tag (``tag_mapper``), so a lemma worked
-out once for a word, tag and POS is looked up from then on. spaCy's own cache is keyed on the morphology too and still walks the rules'
-checks for every token; the lookup here costs a fifth of that. The cache is bounded: a
-long-running worker sees new words for ever.
+out once for a word, tag and POS is looked up from then on. spaCy's own cache is keyed on
+the morphology too and still walks the rules' checks for every token; the lookup here
+costs a fifth of that. The cache is bounded: a long-running worker sees new words for ever.
 """
 
 from __future__ import annotations
