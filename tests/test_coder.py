@@ -237,12 +237,14 @@ def test_classifier_only_events_stay_under_the_confidence_line(extractor):
     sentence = next(iter(doc.sents))
     assert event_classifier.find_triggers(sentence) == []  # no lexicon word here
     cats = {t.value: 0.0 for t in EventType} | {"NONE": 0.05, "ASSAULT": 0.95}
-    rescued = sentence_classifier.review([], cats, sentence)
-    assert [t.rescued for t in rescued] == [True]
+    site = sentence_classifier.rescue_site(sentence)
+    assert site is not None and site.text == "overwhelmed"
+    rescued = sentence_classifier.rescue(site, cats)
+    assert rescued is not None and rescued.rescued
     discourse = coreference.Discourse.read(doc, None)
-    candidates = pipeline._code_trigger(rescued[0], 0, discourse, None, cats)
-    assert candidates
-    assert all(c.confidence < 0.5 for c in candidates)
+    drafts = pipeline._code_trigger(rescued, 0, discourse, None)
+    assert drafts
+    assert all(d.scored(cats).confidence < 0.5 for d in drafts)
 
 
 def test_stated_refusal_is_reject(extractor):

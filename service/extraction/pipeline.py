@@ -18,12 +18,14 @@ No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TypeVar
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span, Token
 
 from service import __version__
 from service.extraction import (
@@ -64,9 +66,7 @@ _CACHED_LEMMAS = {"components": {"lemmatizer": {"factory": "cached_lemmatizer"}}
 def build_nlp(model: str) -> Language:
     # The statistical NER costs more than half of the pipeline's time; names, dates and
     # places come from ``entity_recognizer`` instead.
-    nlp = numeric_backend.load(
-        lambda: spacy.load(model, exclude=["ner"], config=_CACHED_LEMMAS)
-    )
+    nlp = numeric_backend.load(lambda: spacy.load(model, exclude=["ner"], config=_CACHED_LEMMAS))
     tag_mapper.replace_attribute_ruler(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     nlp.add_pipe("actor_recognizer", last=True)
@@ -76,8 +76,10 @@ def build_nlp(model: str) -> Language:
     # tokenizer's cache of word chunks (10,000 by default), after which no news word was
     # ever cached and tokenizing cost 2.5 times as much. Empty it (its ``rules`` setter is
     # the public way) and give it room for a news vocabulary; it stays bounded.
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
-    nlp.tokenizer.rules = nlp.tokenizer.rules
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    tokenizer.max_cache_size = TOKENIZER_CACHE
+    tokenizer.rules = tokenizer.rules
     return nlp
 
 
@@ -120,18 +122,47 @@ class EventExtractor:
         day = article_day(article)
         discourse = coreference.Discourse.read(doc, day)
         sentences = list(doc.sents)
-        # Only sentences that name someone can code an event: classify those.
-        named = [i for i, s in enumerate(sentences) if _names_someone(s)]
-        cats = dict(
-            zip(named, sentence_classifier.classify(sentences[i].text for i in named), strict=True)
-        )
-        candidates: list[formatter.Candidate] = []
+        drafts: list[_Draft] = []
+        untyped: dict[int, Token] = {}  # sentence -> where a rescued event would sit
         for index, sentence in enumerate(sentences):
             triggers = event_classifier.find_triggers(sentence)
-            for trigger in sentence_classifier.review(triggers, cats.get(index), sentence):
-                candidates += _code_trigger(trigger, index, discourse, day, cats.get(index))
+            for trigger in triggers:
+                drafts += _code_trigger(trigger, index, discourse, day)
+            if not triggers and _names_someone(sentence):
+                site = sentence_classifier.rescue_site(sentence)
+                if site is not None:
+                    untyped[index] = site
+        # The classifier reads only the sentences whose reading is used: those with a
+        # coded event that names someone (its agreement is part of the confidence) and
+        # those without a trigger where it could find one.
+        wanted = sorted(
+            {d.candidate.sentence_index for d in drafts}.intersection(
+                i for i, s in enumerate(sentences) if _names_someone(s)
+            ).union(untyped)
+        )
+        texts = (sentences[i].text for i in wanted)
+        cats = dict(zip(wanted, sentence_classifier.classify(texts), strict=True))
+        for index, site in untyped.items():
+            rescued = sentence_classifier.rescue(site, cats[index])
+            if rescued is not None:
+                drafts += _code_trigger(rescued, index, discourse, day)
+        drafts.sort(key=lambda d: d.candidate.sentence_index)  # stable: text order
+        candidates = [d.scored(cats.get(d.candidate.sentence_index)) for d in drafts]
         merged = formatter.merge(article.id, candidates)
         return [formatter.to_event(article, c, self.info) for c in merged]
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A candidate whose confidence waits for the sentence classifier."""
+
+    candidate: formatter.Candidate
+    attribution: actor_attribution.Attribution
+
+    def scored(self, cats: dict[str, float] | None) -> formatter.Candidate:
+        c = self.candidate
+        confidence = _confidence(c.trigger, c.actor, c.recipient, self.attribution, cats)
+        return replace(c, confidence=confidence)
 
 
 def _code_trigger(
@@ -139,8 +170,7 @@ def _code_trigger(
     index: int,
     discourse: coreference.Discourse,
     day: date | None,
-    cats: dict[str, float] | None,
-) -> list[formatter.Candidate]:
+) -> list[_Draft]:
     """Every stage after the trigger: one candidate per actor -> recipient pair."""
     sentence = trigger.token.sent
     attribution = actor_attribution.attribute(trigger)
@@ -160,21 +190,20 @@ def _code_trigger(
         if event.cameo_code == "043" and recipient is not None:
             # "X hosts Y": per PLOVER the visitor is the actor, the host the recipient.
             actor, recipient = recipient, actor
-        out.append(
-            formatter.Candidate(
-                trigger=trigger,
-                event=event,
-                actor=actor,
-                recipient=recipient,
-                modality=mood,
-                event_date=when,
-                location=geolocation.locate(place, event.mode, recipient),
-                sentence=sentence,
-                sentence_index=index,
-                confidence=_confidence(trigger, actor, recipient, attribution, cats),
-                two_sided=pair.two_sided,
-            )
+        candidate = formatter.Candidate(
+            trigger=trigger,
+            event=event,
+            actor=actor,
+            recipient=recipient,
+            modality=mood,
+            event_date=when,
+            location=geolocation.locate(place, event.mode, recipient),
+            sentence=sentence,
+            sentence_index=index,
+            confidence=0.0,
+            two_sided=pair.two_sided,
         )
+        out.append(_Draft(candidate, attribution))
     return out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from service.extraction import event_classifier, numeric_backend
 
@@ -67,30 +67,30 @@ RESCUED_CONFIDENCE = 0.45
 _UNCERTAIN = {"could", "may", "might", "would", "if", "whether"}
 
 
-def review(
-    triggers: list[event_classifier.Trigger], cats: dict[str, float] | None, sentence: Span
-) -> list[event_classifier.Trigger]:
-    """Triggers after the classifier's say: one at the main verb when the lexicon found
-    none but the sentence clearly reports an event. (Retyping lexicon triggers the
-    classifier contradicts was tried: it cost more than it gained on both test sets.)"""
-    if not cats:
-        return triggers
+def rescue_site(sentence: Span) -> Token | None:
+    """Where an event the lexicon has no word for would sit, if the sentence reports one
+    the classifier may vouch for: its main verb, or after a saying verb the reported
+    clause's. None when there is no such place, so that the sentence need not be
+    classified at all."""
+    root = sentence.root
+    reported = [c for c in root.children if c.dep_ == "ccomp"]
+    if root.lemma_.lower() in event_classifier.SAYING_VERBS:
+        if not reported:
+            return None  # "underscored the importance of ...": talk, no event
+        root = reported[0]  # "X said Y attacked Z": the event is the reported clause
+    if any(c.lower_ in _UNCERTAIN for c in root.children if c.dep_ in ("aux", "mark")):
+        return None  # "... could violate ...": no event the classifier can vouch for
+    return root if root.pos_ in ("VERB", "AUX") else None
+
+
+def rescue(site: Token, cats: dict[str, float]) -> event_classifier.Trigger | None:
+    """A trigger at ``site`` when the classifier is sure the sentence reports an event of
+    one type. (Retyping lexicon triggers the classifier contradicts was tried: it cost more
+    than it gained on both test sets.)"""
     top = max(cats, key=cats.__getitem__)
-    out = list(triggers)
-    if not out and top != NONE and cats[top] >= RESCUE_MIN:
-        root = sentence.root
-        reported = [c for c in root.children if c.dep_ == "ccomp"]
-        if root.lemma_.lower() in event_classifier.SAYING_VERBS:
-            if not reported:
-                return out  # "underscored the importance of ...": talk, no event
-            root = reported[0]  # "X said Y attacked Z": the event is the reported clause
-        if any(c.lower_ in _UNCERTAIN for c in root.children if c.dep_ in ("aux", "mark")):
-            return out  # "... could violate ...": no event the classifier can vouch for
-        if root.pos_ in ("VERB", "AUX"):
-            span = root.doc[root.i : root.i + 1]
-            out.append(
-                event_classifier.Trigger(
-                    root, span, BASE_CODES[top], top, None, False, None, 0.5, rescued=True
-                )
-            )
-    return out
+    if top == NONE or cats[top] < RESCUE_MIN:
+        return None
+    span = site.doc[site.i : site.i + 1]
+    return event_classifier.Trigger(
+        site, span, BASE_CODES[top], top, None, False, None, 0.5, rescued=True
+    )
