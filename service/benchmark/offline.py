@@ -11,9 +11,12 @@ from dataclasses import asdict, dataclass
 import spacy
 
 from service.benchmark.corpus import Corpus
-from service.extraction import EventExtractor
+from service.extraction import EventExtractor, numeric_backend
 from service.models import Article
 
+# The worker's default batch (settings.batch_size) and a short warm-up.
+BATCH = 16
+WARM_UP = 20
 # Article length buckets, in words, for "how cost grows".
 LENGTHS = ((0, 250), (250, 1000), (1000, 5000), (5000, 10**9))
 
@@ -52,9 +55,11 @@ def _timed(work: Callable[[], int]) -> tuple[int, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def baseline(model: str, corpus: Corpus) -> tuple[Run, list[int]]:
-    """The plain spaCy full pipeline over the corpus; also each article's sentence count."""
-    nlp = spacy.load(model)
+def baseline(model: str, corpus: Corpus, openblas: bool = False) -> tuple[Run, list[int]]:
+    """The plain spaCy full pipeline over the corpus; also each article's sentence count.
+    ``openblas``: the same pipeline multiplying with the service's BLAS (a reference that
+    shows how much of the core's lead is the matrix library)."""
+    nlp = numeric_backend.load(lambda: spacy.load(model)) if openblas else spacy.load(model)
     texts = [a.text for a in corpus.articles]
     sentences: list[int] = []
 
@@ -65,7 +70,9 @@ def baseline(model: str, corpus: Corpus) -> tuple[Run, list[int]]:
 
     _, seconds, cpu = _timed(work)
     run = Run(
-        "spaCy full pipeline (baseline)",
+        "spaCy full pipeline, OpenBLAS (reference)"
+        if openblas
+        else "spaCy full pipeline (baseline)",
         len(texts),
         sum(sentences),
         corpus.total_words,
@@ -77,9 +84,28 @@ def baseline(model: str, corpus: Corpus) -> tuple[Run, list[int]]:
     return run, sentences
 
 
-def core(extractor: EventExtractor, articles: list[Article], sentences: int, words: int) -> Run:
+def warm_up(extractor: EventExtractor, corpus: Corpus, articles: int = WARM_UP) -> None:
+    """A few articles first, as a worker has coded some before it is measured: the first
+    call loads the classifier and fills the tokenizer's and the lemmatizer's caches."""
+    for _ in extractor.extract_many(corpus.articles[:articles]):
+        pass
+
+
+def core(
+    extractor: EventExtractor,
+    articles: list[Article],
+    sentences: int,
+    words: int,
+    batch: int = BATCH,
+) -> Run:
+    """The extraction core in batches of ``batch`` articles, as the worker pool calls it."""
+
     def work() -> int:
-        return sum(len(events) for events in extractor.extract_many(articles))
+        return sum(
+            len(events)
+            for start in range(0, len(articles), batch)
+            for events in extractor.extract_many(articles[start : start + batch])
+        )
 
     events, seconds, cpu = _timed(work)
     return Run(
@@ -88,7 +114,7 @@ def core(extractor: EventExtractor, articles: list[Article], sentences: int, wor
 
 
 def by_length(
-    extractor: EventExtractor, corpus: Corpus, sentences: list[int]
+    extractor: EventExtractor, corpus: Corpus, sentences: list[int], batch: int = BATCH
 ) -> list[dict[str, float | int | str]]:
     rows = []
     for low, high in LENGTHS:
@@ -100,6 +126,7 @@ def by_length(
             [corpus.articles[i] for i in picked],
             sum(sentences[i] for i in picked),
             sum(corpus.words[i] for i in picked),
+            batch,
         )
         row = run.as_dict()
         row["name"] = f"{low}-{high if high < 10**9 else ''} words"

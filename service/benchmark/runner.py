@@ -29,6 +29,7 @@ class Options:
     stream: bool = True
     bootstrap: str = "127.0.0.1:9092"
     soak_seconds: float = 0.0
+    batch: int = offline.BATCH
 
 
 @dataclass
@@ -69,15 +70,23 @@ def run(corpus: Corpus, options: Options, say: Any = print) -> Results:
     say("offline: spaCy full pipeline (baseline)")
     base, sentences = offline.baseline(options.model, corpus)
     results.corpus["sentences"] = base.sentences
+    say("offline: spaCy full pipeline on OpenBLAS (reference)")
+    reference, _ = offline.baseline(options.model, corpus, openblas=True)
     say("offline: extraction core")
     extractor = EventExtractor(options.model)
-    core = offline.core(extractor, corpus.articles, base.sentences, corpus.total_words)
-    results.offline = [base.as_dict(), core.as_dict()]
+    offline.warm_up(extractor, corpus)
+    core = offline.core(
+        extractor, corpus.articles, base.sentences, corpus.total_words, options.batch
+    )
+    results.offline = [base.as_dict(), reference.as_dict(), core.as_dict()]
     results.ratios["core / baseline articles per s"] = round(
         core.articles_per_s / base.articles_per_s, 2
     )
+    results.ratios["core / baseline on OpenBLAS articles per s"] = round(
+        core.articles_per_s / reference.articles_per_s, 2
+    )
     say("offline: cost by article length")
-    results.by_length = offline.by_length(extractor, corpus, sentences)
+    results.by_length = offline.by_length(extractor, corpus, sentences, options.batch)
     if not options.stream:
         return results
     saturation: dict[int, float] = {}
