@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from service.extraction import event_classifier, tables
 from service.extraction.actor_recognizer import actors_of, agents_of
@@ -33,6 +34,7 @@ _REACH = 15  # tokens between a trigger word and the nearest possible actor
 _NOUN_MARKERS = {"the", "a", "an", "its", "their", "his", "her", "our", "your", "this", "that"}
 _REFERRING = {"he", "she", "it", "they", "both", "two", "we"}
 _ENDS = {".", "!", "?"}
+_CLOSERS = {'"', "'", "”", "’", ")"}
 # Irregular forms of lexicon verbs (regular ones are generated).
 _IRREGULAR = {
     "met": "meet", "held": "hold", "struck": "strike", "fought": "fight", "shot": "shoot",
@@ -134,97 +136,111 @@ class Selection:
 
 
 class CandidateFilter:
+    """Reads the first pass's tokens as attribute arrays (word hashes, flags, offsets)
+    rather than Token objects: this pass sees every token of every article."""
+
     def __init__(self, nlp: Language, recognizer: Callable[[Doc], Doc]) -> None:
         self.tokenizer = nlp.tokenizer
         self.recognizer = recognizer
+        strings = nlp.vocab.strings
 
-    def sentences(self, doc: Doc) -> list[Span]:
-        """Rule-based: a sentence ends after . ! ? (and closing quotes) or a line break."""
-        out, start = [], 0
-        tokens = list(doc)
-        for token in tokens:
+        def hashes(words: Iterable[str]) -> frozenset[int]:
+            return frozenset(strings.add(w) for w in words)
+
+        self.strings = strings
+        self.ends = hashes(_ENDS)
+        self.closers = hashes(_CLOSERS)
+        self.referring = hashes(_REFERRING)
+        self.obligation = hashes(_OBLIGATION)
+        self.saying = hashes(_saying())
+        self.noun_markers = hashes(_NOUN_MARKERS)
+        self.nouns = hashes(_nouns())
+        self.forms = {strings.add(f): needed for f, needed in _trigger_forms().items()}
+
+    def sentences(self, doc: Doc, rows: list[list[int]]) -> list[tuple[int, int]]:
+        """Rule-based: a sentence ends after . ! ? (and closing quotes) or a line break.
+        Token ranges, without those made of whitespace only."""
+        out, start, n = [], 0, len(rows)
+        for i, (orth, space, _, _, _, _) in enumerate(rows):
             end = None
-            if token.is_space and "\n" in token.text:
-                end = token.i + 1
-            elif token.text in _ENDS:
-                following = token.i + 1
-                while following < len(doc) and doc[following].text in ('"', "'", "”", "’", ")"):
+            if space and "\n" in self.strings[orth]:
+                end = i + 1
+            elif orth in self.ends:
+                following = i + 1
+                while following < n and rows[following][0] in self.closers:
                     following += 1
-                if following >= len(doc) or doc[following].is_space or doc[following].is_title:
+                if following >= n or rows[following][1] or rows[following][2]:
                     end = following
-                if following < len(doc) and doc[following].is_upper:
+                if following < n and rows[following][3]:
                     end = following
             if end is not None and end > start:
-                out.append(doc[start:end])
+                out.append((start, end))
                 start = end
-        if start < len(doc):
-            out.append(doc[start:])
-        return [s for s in out if s.text.strip()]
+        if start < n:
+            out.append((start, n))
+        return [(a, b) for a, b in out if not all(rows[k][1] for k in range(a, b))]
 
     def select(self, text: str) -> Selection:
         doc = self.recognizer(self.tokenizer(text))
-        sentences = self.sentences(doc)
+        # orth, is_space, is_title, is_upper, lower, trailing whitespace
+        rows = doc.to_array([ORTH, IS_SPACE, IS_TITLE, IS_UPPER, LOWER, SPACY]).tolist()
+        sentences = self.sentences(doc, rows)
         named = {i for s in actors_of(doc) + agents_of(doc) for i in range(s.start, s.end)}
-        forms = _trigger_forms()
-        picked: set[int] = set()
-        for number, sentence in enumerate(sentences):
-            if self._candidate(sentence, named, forms):
-                picked |= {number}
+        lowers = [row[4] for row in rows]
+        picked = {n for n, (a, b) in enumerate(sentences) if self._candidate(a, b, lowers, named)}
         if picked:
             picked.add(0)
         original, reduced, numbers = [], [], []
         pieces: list[tuple[list[str], list[bool]]] = []
         position = 0
         for number in sorted(picked):
-            tokens = [t for t in sentences[number] if not t.is_space]
-            if not tokens:
+            a, b = sentences[number]
+            words = [k for k in range(a, b) if not rows[k][1]]
+            if not words:
                 continue
             # The sentence from its first word to its last, its tokens reused as they are.
-            first, last = tokens[0].i, tokens[-1].i
-            span = doc[first : last + 1]
+            first, last = words[0], words[-1]
             if pieces:
                 pieces[-1][0].append("\n")
                 pieces[-1][1].append(False)
                 position += 1
-            if not pieces or len(pieces[-1][0]) + len(span) > PIECE_TOKENS:
+            if not pieces or len(pieces[-1][0]) + (last + 1 - first) > PIECE_TOKENS:
                 pieces.append(([], []))
-            words, spaces = pieces[-1]
-            original.append(span.start_char)
+            texts, spaces = pieces[-1]
+            original.append(doc[first].idx)
             reduced.append(position)
             numbers.append(number)
-            for token in span:
-                words.append(token.text)
-                spaces.append(bool(token.whitespace_) and token.i < last)
-            position += len(span.text)
+            for k in range(first, last + 1):
+                texts.append(self.strings[rows[k][0]])
+                spaces.append(bool(rows[k][5]) and k < last)
+                position += len(texts[-1]) + spaces[-1]
         docs = [Doc(doc.vocab, words=w, spaces=s) for w, s in pieces]
         text = "".join(d.text for d in docs)
         return Selection(text, original, reduced, numbers, len(sentences), docs)
 
-    @staticmethod
-    def _candidate(
-        sentence: Span, named: set[int], forms: dict[str, frozenset[str] | None]
-    ) -> bool:
-        someone = any(t.i in named or t.lower_ in _REFERRING for t in sentence)
-        if not someone:
+    def _candidate(self, start: int, end: int, lowers: list[int], named: set[int]) -> bool:
+        span = range(start, end)
+        people = [i for i in span if i in named or lowers[i] in self.referring]
+        if not people:
             return False
-        lowered = {t.lower_ for t in sentence}
-        if lowered & _OBLIGATION and lowered & _saying():
+        lowered = set(lowers[start:end])
+        if lowered & self.obligation and lowered & self.saying:
             return True  # "X said Y must ...": a demand (event_classifier)
         words = None
-        people = [t.i for t in sentence if t.i in named or t.lower_ in _REFERRING]
-        for token in sentence:
-            if token.lower_ not in forms:
+        for i in span:
+            lower = lowers[i]
+            if lower not in self.forms:
                 continue
             # Someone must stand near the word, not just somewhere in a long sentence.
-            if not any(abs(i - token.i) <= _REACH for i in people):
+            if not any(abs(p - i) <= _REACH for p in people):
                 continue
-            after_article = token.doc[token.i - 1].lower_ in _NOUN_MARKERS
-            if token.i > sentence.start and after_article and token.lower_ not in _nouns():
+            if i > start and lowers[i - 1] in self.noun_markers and lower not in self.nouns:
                 continue  # "their support", "the call": a verb's word used as a noun
-            needed = forms[token.lower_]
+            needed = self.forms[lower]
             if needed is None:
                 return True
-            words = words if words is not None else _stems(t.lower_ for t in sentence)
+            if words is None:
+                words = _stems(self.strings[h] for h in lowered)
             if needed & words:
                 return True
         return False

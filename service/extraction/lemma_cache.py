@@ -4,12 +4,14 @@ English rule lemmas depend only on the word, its coarse POS and its morphology, 
 the morphology follows from the word and its fine tag (``tag_mapper``), so a lemma worked
 out once for a word, tag and POS is looked up from then on. spaCy's own cache is keyed on
 the morphology too and still walks the rules' checks for every token; the lookup here
-costs a fifth of that. The cache is bounded: a long-running worker sees new words for ever.
+costs a fifth of that, and a word seen for the first time costs a hash lookup per rule
+rather than a search of a list. The cache is bounded: a long-running worker sees new words for ever.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.lang.en import English
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
@@ -24,6 +26,16 @@ class CachedLemmatizer(EnglishLemmatizer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.lemmas: dict[tuple[int, int, int], int] = {}
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> CachedLemmatizer:
+        super().from_disk(path, exclude=exclude)
+        # The rules test candidate forms against the word index of each POS, which the
+        # model stores as lists (57,000 nouns): a linear search per test. The same words
+        # as sets answer the same membership questions at once.
+        index = self.lookups.get_table("lemma_index")
+        for pos in list(index.keys()):
+            index[pos] = frozenset(index[pos])
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         lemmas = self.lemmas

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.attrs import IS_ALPHA, LOWER, ORTH, TAG
 from spacy.tokens import Doc, Span
 
 # Lowercase words that can sit inside a name: "Mohammed bin Salman", "Ursula von der Leyen".
@@ -9,31 +10,40 @@ _PARTICLES = {"bin", "bint", "al", "el", "de", "da", "di", "van", "von", "der", 
 
 
 def name_runs(doc: Doc) -> list[Span]:
-    """Maximal runs of proper nouns (hyphenated parts and name particles included)."""
-    runs: list[Span] = []
+    """Maximal runs of proper nouns (hyphenated parts and name particles included).
+
+    Read from attribute arrays rather than Token objects: this runs over every token of
+    every parsed text (and untagged text has no runs at all)."""
+    if not doc.has_annotation("TAG"):
+        return []
+    strings = doc.vocab.strings
+    proper = {strings.add("NNP"), strings.add("NNPS")}
+    hyphen = strings.add("-")
+    particles = {strings.add(p) for p in _PARTICLES}
+    rows = doc.to_array([TAG, ORTH, LOWER, IS_ALPHA]).tolist()
+    runs: list[tuple[int, int]] = []
     start = None
-    for token in doc:
-        inside = token.tag_ in ("NNP", "NNPS") or (
+    for i, (tag, orth, lower, alpha) in enumerate(rows):
+        inside = tag in proper or (
             start is not None
             and (
-                token.text == "-"
-                or token.lower_ in _PARTICLES
-                or (token.i > 0 and doc[token.i - 1].text == "-" and token.is_alpha)
+                orth == hyphen
+                or lower in particles
+                or (i > 0 and rows[i - 1][1] == hyphen and alpha)
             )
         )
         if inside and start is None:
-            start = token.i
+            start = i
         elif not inside and start is not None:
-            runs.append(doc[start : token.i])
+            runs.append((start, i))
             start = None
     if start is not None:
-        runs.append(doc[start : len(doc)])
+        runs.append((start, len(rows)))
     # A run does not end on a hyphen or a particle.
     out = []
-    for run in runs:
-        end = run.end
-        while end > run.start and (doc[end - 1].text == "-" or doc[end - 1].lower_ in _PARTICLES):
+    for run_start, end in runs:
+        while end > run_start and (rows[end - 1][1] == hyphen or rows[end - 1][2] in particles):
             end -= 1
-        if end - run.start >= 1:
-            out.append(doc[run.start : end])
+        if end - run_start >= 1:
+            out.append(doc[run_start:end])
     return out
