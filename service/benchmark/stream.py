@@ -65,7 +65,6 @@ def start_worker(bootstrap: str, processes: int, scratch: Path, batch_size: int 
         {
             "DIPLOMATIC_EVENTS_WORKER_PROCESSES": str(processes),
             "DIPLOMATIC_EVENTS_BATCH_SIZE": str(batch_size),
-            "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.05",
             "DIPLOMATIC_EVENTS_DATA_DIR": str(scratch / run),
             "DIPLOMATIC_EVENTS_LOG_LEVEL": "warning",
         }

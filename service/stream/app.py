@@ -1,13 +1,14 @@
 """The faust application: topics and services declared once, one thin agent.
 
-    articles.raw --(agent: take batches)--> BatchProcessor --> events.diplomatic
-                                                           --> events.<quad_category>
-                                                           --> articles.dlq
-                                                           --> articles.processed
+    articles.raw --(agent)--> InFlight --> RecordProcessor --> events.diplomatic
+                                            (ExtractionPool) --> events.<quad_category>
+                                                             --> articles.dlq
+                                                             --> articles.processed
 
-Agent concurrency stays 1: with more, faust can commit an offset past a message still in
-flight (faust-streaming #606). Parallelism comes from the process pool and from partitions
-spread over replicas.
+One agent (concurrency 1) reads records and hands each to ``InFlight``, which codes up to
+``max_in_flight`` at once and acknowledges their offsets in order per partition (faust's
+own concurrency can commit past a message still in flight, faust-streaming #606).
+Parallelism comes from the process pool and from partitions spread over replicas.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from service import __version__
 from service.settings import get_settings
 from service.stream import metrics
+from service.stream.in_flight import InFlight
 from service.stream.lag import LagMonitor
-from service.stream.processor import BatchProcessor, InputRecord
+from service.stream.processor import InputRecord, RecordProcessor
 from service.stream.worker_pool import ExtractionPool
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,9 @@ class PoolService(Service):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.pool = ExtractionPool(settings.worker_processes, settings.model)
+        self.pool = ExtractionPool(
+            settings.worker_processes, settings.model, settings.batch_size, settings.batch_chars
+        )
 
     async def on_start(self) -> None:
         await self.pool.start()
@@ -99,24 +103,25 @@ async def _send(
     return await output_topics[topic].send(key=key, value=value, headers=headers)
 
 
-processor = BatchProcessor(settings, pool_service.pool, _send)
+processor = RecordProcessor(settings, pool_service.pool, _send)
 
 
 @app.agent(articles_topic, concurrency=1)
 async def code_articles(stream: faust.StreamT) -> None:
-    batches = stream.take_events  # type: ignore[attr-defined]  # missing from StreamT stubs
-    async for batch in batches(settings.batch_size, within=settings.batch_wait_seconds):
-        records = [
-            InputRecord(
-                e.message.topic,
-                e.message.partition,
-                e.message.offset,
-                e.message.key,
-                e.message.value,
+    # Acknowledged by InFlight once published, in offset order (noack: missing from stubs).
+    manual = stream.noack()  # type: ignore[attr-defined]
+    in_flight: InFlight[faust.EventT] = InFlight(settings.max_in_flight, manual.ack)
+    try:
+        async for event in manual.events():
+            message = event.message
+            record = InputRecord(
+                message.topic, message.partition, message.offset, message.key, message.value
             )
-            for e in batch
-        ]
-        await processor.process(records)
+            await in_flight.add(message.tp, event, processor.process(record))
+    finally:
+        # Stopping: let the records at work finish and be acknowledged before faust's
+        # last commit; what does not finish in time is consumed again after a restart.
+        await in_flight.drain(timeout=settings.drain_seconds)
 
 
 @app.task

@@ -36,11 +36,12 @@ END_TO_END_SECONDS = Histogram(
 )
 BATCH_SIZE = Histogram(
     f"{PREFIX}_batch_size",
-    "Articles per extraction batch.",
+    "Articles per extraction call (a batch grows with the articles waiting).",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
 )
 POOL_QUEUE_DEPTH = Gauge(
-    f"{PREFIX}_worker_pool_queue_depth", "Articles submitted to the worker pool, not yet coded."
+    f"{PREFIX}_worker_pool_queue_depth",
+    "Articles handed to the worker pool and not yet coded (waiting or being coded).",
 )
 POOL_PROCESSES = Gauge(f"{PREFIX}_worker_pool_processes", "Extraction processes running.")
 CONSUMER_LAG = Gauge(

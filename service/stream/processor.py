@@ -1,8 +1,8 @@
-"""One batch of input records -> events, dead letters and processed records on Kafka.
+"""One input record -> its events or its dead letter, then its processed record, on Kafka.
 
-The agent hands each batch here; every record of it leaves as exactly one processed
-record, and as events or one dead letter. The batch's offsets are acknowledged (and so
-committed) only after all of its outputs are acknowledged by the broker.
+The agent hands each record here; every record leaves as exactly one processed record,
+and as events or one dead letter. ``process`` returns once all of them are acknowledged
+by the broker; only then may the record's offset be acknowledged (``in_flight``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -48,7 +48,7 @@ class _Item:
     outcome: Outcome | None = None
 
 
-class BatchProcessor:
+class RecordProcessor:
     def __init__(self, settings: Settings, pool: ExtractionPool, send: Sender) -> None:
         self.settings = settings
         self.pool = pool
@@ -62,27 +62,16 @@ class BatchProcessor:
         except DecodeError as exc:
             item.failure = (exc.reason, exc.detail)
 
-    async def process(self, records: Sequence[InputRecord]) -> None:
-        received, received_at = time.perf_counter(), datetime.now(UTC)
-        items = [_Item(r, received, received_at) for r in records]
-        metrics.ARTICLES_CONSUMED.inc(len(items))
-        metrics.BATCH_SIZE.observe(len(items))
-        for item in items:
-            self._decode(item)
-
-        valid = [i for i in items if i.article is not None]
-        metrics.POOL_QUEUE_DEPTH.inc(len(valid))
-        try:
-            outcomes = await self.pool.extract([i.article for i in valid if i.article])
-        finally:
-            metrics.POOL_QUEUE_DEPTH.dec(len(valid))
-        for item, outcome in zip(valid, outcomes, strict=True):
-            item.outcome = outcome
+    async def process(self, record: InputRecord) -> None:
+        item = _Item(record, time.perf_counter(), datetime.now(UTC))
+        metrics.ARTICLES_CONSUMED.inc()
+        self._decode(item)
+        if item.article is not None:
+            item.outcome = outcome = await self.pool.extract(item.article)
             metrics.EXTRACTION_SECONDS.observe(outcome.seconds)
             if outcome.error is not None:
                 item.failure = (DeadLetterReason.EXTRACTION_ERROR, outcome.error)
-
-        await asyncio.gather(*(self._publish(item) for item in items))
+        await self._publish(item)
 
     async def _publish(self, item: _Item) -> None:
         pending: list[Awaitable[Any]] = []
