@@ -50,6 +50,14 @@ class Settings(BaseSettings):
         ge=1,
         description="A call takes no more articles once their texts hold this many characters.",
     )
+    long_article_chars: int = Field(
+        default=10_000,
+        ge=1,
+        description="Longer articles are coded in time slices, short ones going between.",
+    )
+    slice_seconds: float = Field(
+        default=0.05, gt=0, description="Length of one slice of a long article's coding."
+    )
     max_in_flight: int = Field(
         default=64, ge=1, description="Records at work at once; the agent reads on below this."
     )

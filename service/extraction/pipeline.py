@@ -17,7 +17,7 @@ No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TypeVar
@@ -61,6 +61,7 @@ assert _lemma_cache
 
 TOKENIZER_CACHE = 50_000
 PARSE_TOKENS = 2_000
+STEP_SENTENCES = 40  # sentences coded (or classified) between two pauses of extract_in_steps
 _CACHED_LEMMAS = {"components": {"lemmatizer": {"factory": "cached_lemmatizer"}}}
 
 
@@ -107,6 +108,22 @@ class EventExtractor:
     def extract(self, article: Article) -> list[DiplomaticEvent]:
         return next(self.extract_many([article]))
 
+    def extract_in_steps(self, article: Article) -> Generator[None, None, list[DiplomaticEvent]]:
+        """``extract`` as a generator that pauses after the filter, after each parser group
+        and every few sentences while coding: a caller can run a long article in slices of
+        time and code short ones between them (``stream.worker_pool``). Same result."""
+        selection = self.filter.select(article.text)
+        yield
+        if not selection.pieces:
+            return []
+        docs = []
+        for doc in self._parse(selection.pieces):
+            docs.append(doc)
+            yield
+        doc = docs[0] if len(docs) == 1 else _joined(docs)
+        events = yield from self._coding(article, doc)
+        return [_in_article(e, selection) for e in events]
+
     def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
         batch = list(articles)
         selections = [self.filter.select(a.text) for a in batch]
@@ -135,12 +152,23 @@ class EventExtractor:
             yield from self.nlp.pipe(group, batch_size=len(group))
 
     def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
+        coding = self._coding(article, doc)
+        while True:
+            try:
+                next(coding)
+            except StopIteration as done:
+                events: list[DiplomaticEvent] = done.value
+                return events
+
+    def _coding(self, article: Article, doc: Doc) -> Generator[None, None, list[DiplomaticEvent]]:
         day = article_day(article)
         discourse = coreference.Discourse.read(doc, day)
         sentences = list(doc.sents)
         drafts: list[_Draft] = []
         untyped: dict[int, Token] = {}  # sentence -> where a rescued event would sit
         for index, sentence in enumerate(sentences):
+            if index and index % STEP_SENTENCES == 0:
+                yield
             triggers = event_classifier.find_triggers(sentence)
             for trigger in triggers:
                 drafts += _code_trigger(trigger, index, discourse, day)
@@ -156,8 +184,13 @@ class EventExtractor:
                 i for i, s in enumerate(sentences) if _names_someone(s)
             ).union(untyped)
         )
-        texts = (sentences[i].text for i in wanted)
-        cats = dict(zip(wanted, sentence_classifier.classify(texts), strict=True))
+        cats: dict[int, dict[str, float]] = {}
+        for start in range(0, len(wanted), STEP_SENTENCES):
+            if start:
+                yield
+            part = wanted[start : start + STEP_SENTENCES]
+            texts = (sentences[i].text for i in part)
+            cats.update(zip(part, sentence_classifier.classify(texts), strict=True))
         for index, site in untyped.items():
             rescued = sentence_classifier.rescue(site, cats[index])
             if rescued is not None:

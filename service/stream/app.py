@@ -74,7 +74,12 @@ class PoolService(Service):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pool = ExtractionPool(
-            settings.worker_processes, settings.model, settings.batch_size, settings.batch_chars
+            settings.worker_processes,
+            settings.model,
+            batch_articles=settings.batch_size,
+            batch_chars=settings.batch_chars,
+            long_chars=settings.long_article_chars,
+            slice_seconds=settings.slice_seconds,
         )
 
     async def on_start(self) -> None:
