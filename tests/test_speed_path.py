@@ -91,3 +91,23 @@ def test_cached_lemmas_are_the_rule_lemmatizers(extractor):
         expected = [t.lemma_ for t in reference(text)]
         assert [t.lemma_ for t in doc] == expected
     assert ("meet" in {t.lemma_ for t in doc}) and ours.lemmas
+
+
+def test_coding_in_steps_pauses_and_gives_the_same_events(extractor):
+    text = " ".join(
+        f"Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in "
+        f"Seoul on the {n}th day of talks, and Japan accused North Korea of firing missiles."
+        for n in range(1, 121)
+    )
+    article = Article(id="steps", text=text, published_at="2023-05-09")
+    steps = extractor.extract_in_steps(article)
+    pauses = 0
+    while True:
+        try:
+            next(steps)
+            pauses += 1
+        except StopIteration as done:
+            stepped = done.value
+            break
+    assert pauses > 5  # filter, parser groups, sentence blocks
+    assert stepped == extractor.extract(article)

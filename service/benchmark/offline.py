@@ -3,16 +3,21 @@ extraction core, on the same articles; and how the core's cost grows with length
 
 from __future__ import annotations
 
+import multiprocessing
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
 import spacy
 
 from service.benchmark.corpus import Corpus
 from service.extraction import EventExtractor, numeric_backend
 from service.models import Article
+
+_Result = TypeVar("_Result")
 
 # The worker's default batch (settings.batch_size) and a short warm-up.
 BATCH = 16
@@ -47,6 +52,24 @@ class Run:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def in_child(function: Callable[..., _Result], *args: Any) -> _Result:
+    """``function(*args)`` in a fresh process: each measurement's peak RSS is its own, and
+    no allocator state carries over from the one before."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        return child.submit(function, *args).result()
+
+
+def extraction_core(
+    model: str, corpus: Corpus, sentences: list[int], batch: int = BATCH
+) -> tuple[Run, list[dict[str, float | int | str]]]:
+    """The core over the whole corpus, then by article length (one extractor for both)."""
+    extractor = EventExtractor(model)
+    warm_up(extractor, corpus)
+    run = core(extractor, corpus.articles, sum(sentences), corpus.total_words, batch)
+    return run, by_length(extractor, corpus, sentences, batch)
 
 
 def _timed(work: Callable[[], int]) -> tuple[int, float, float]:

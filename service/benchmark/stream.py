@@ -130,7 +130,7 @@ class Sampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.interval = interval
         self.usage = ProcessUsage()
-        self.rss_series: list[tuple[float, float]] = []  # (time, total RSS MB)
+        self.rss_series: list[tuple[float, dict[int, float]]] = []  # (time, RSS MB by pid)
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -143,7 +143,7 @@ class Sampler(threading.Thread):
             processes = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        total = 0.0
+        sizes: dict[int, float] = {}
         for process in processes:
             try:
                 rss = process.memory_info().rss / 2**20
@@ -156,8 +156,8 @@ class Sampler(threading.Thread):
             usage.cpu_start.setdefault(process.pid, cpu)
             usage.cpu_seconds[process.pid] = cpu - usage.cpu_start[process.pid]
             usage.peak_rss_mb[process.pid] = max(usage.peak_rss_mb.get(process.pid, 0.0), rss)
-            total += rss
-        self.rss_series.append((time.monotonic(), total))
+            sizes[process.pid] = rss
+        self.rss_series.append((time.monotonic(), sizes))
 
     def stop(self) -> None:
         self._halt.set()
@@ -172,6 +172,19 @@ class Phase:
     articles: int
     seconds: float  # first record produced -> last processed record published
     latencies_ms: list[float]
+    words: list[int] = field(default_factory=list)  # each latency's article length
+
+    def under(self, words: int) -> Phase:
+        """The same phase, counting only the articles shorter than ``words``."""
+        kept = [(ms, w) for ms, w in zip(self.latencies_ms, self.words, strict=True) if w < words]
+        return Phase(
+            self.name,
+            self.offered_rate,
+            len(kept),
+            self.seconds,
+            [ms for ms, _ in kept],
+            [w for _, w in kept],
+        )
 
     @property
     def throughput(self) -> float:
@@ -205,7 +218,7 @@ async def run_phase(
         await consumer.position(partition)  # pin "latest" before producing
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
-    produced: dict[tuple[int, int], int] = {}
+    produced: dict[tuple[int, int], tuple[int, int]] = {}  # -> (timestamp, words)
     try:
         start = time.time()
         pending = []
@@ -219,11 +232,12 @@ async def run_phase(
             future = await producer.send(
                 worker.articles_topic, value, key=article.id.encode(), timestamp_ms=stamp
             )
-            pending.append((future, stamp))
-        for future, stamp in pending:
+            pending.append((future, stamp, len(article.text.split())))
+        for future, stamp, words in pending:
             metadata = await future
-            produced[(metadata.partition, metadata.offset)] = stamp
+            produced[(metadata.partition, metadata.offset)] = (stamp, words)
         latencies: list[float] = []
+        lengths: list[int] = []
         last = 0
         deadline = time.monotonic() + timeout
         while produced and time.monotonic() < deadline:
@@ -235,12 +249,14 @@ async def run_phase(
                     record = ProcessedRecord.model_validate_json(message.value)
                     key = (record.source_partition, record.source_offset)
                     if key in produced:
-                        latencies.append(message.timestamp - produced.pop(key))
+                        stamp, words = produced.pop(key)
+                        latencies.append(message.timestamp - stamp)
+                        lengths.append(words)
                         last = max(last, message.timestamp)
         if produced:
             raise RuntimeError(f"{name}: {len(produced)} article(s) not processed in {timeout} s")
-        first = min(stamp for _, stamp in pending)
-        return Phase(name, rate, len(articles), (last - first) / 1000, latencies)
+        first = min(stamp for _, stamp, _ in pending)
+        return Phase(name, rate, len(articles), (last - first) / 1000, latencies, lengths)
     finally:
         await producer.stop()
         await consumer.stop()

@@ -9,9 +9,11 @@ dispatcher that, whenever its process falls idle, gives it
   for a batch to fill; under heavy load batches grow and the model's per-call cost is
   shared;
 - else the next slice (``slice_seconds``) of the long article it is coding
-  (``EventExtractor.extract_in_steps`` pauses between stages), or a new long article.
+  (``EventExtractor.extract_in_steps`` pauses between stages), or a new long article;
+  while short articles keep coming, a long one still gets ``long_share`` of the time the
+  short batches take.
 So a short article waits at most one slice or one batch, however long the articles ahead
-of it; a long one takes the time left over, which at any load below saturation is enough.
+of it, and a long one is never starved.
 
 Each process is its own single-process executor because a long article's state stays in
 the process that began it. Processes are started with ``spawn`` (the faust worker runs
@@ -131,6 +133,7 @@ class ExtractionPool:
         batch_chars: int = 30_000,
         long_chars: int = 10_000,
         slice_seconds: float = 0.05,
+        long_share: float = 0.5,
     ) -> None:
         self.processes = processes
         self.model = model
@@ -138,6 +141,7 @@ class ExtractionPool:
         self.batch_chars = batch_chars
         self.long_chars = long_chars
         self.slice_seconds = slice_seconds
+        self.long_share = long_share
         self._executors: list[ProcessPoolExecutor] = []
         self.model_info: str | None = None
         self._started = asyncio.Event()
@@ -205,14 +209,24 @@ class ExtractionPool:
         return [(a, f) for a, f in batch if not f.cancelled()]
 
     async def _dispatch(self, executor: ProcessPoolExecutor) -> None:
-        """Feeds one process: short batches first, slices of its long article between."""
+        """Feeds one process: short batches first, slices of its long article between;
+        while both wait, the long article is owed ``long_share`` of the time the short
+        batches take, so that under full load long articles move on too (and do not all
+        pile up at the end, one process coding the last while the others idle)."""
         current: asyncio.Future[Outcome] | None = None  # the long article in this process
+        owed = 0.0  # seconds of process time owed to the long article
         while True:
-            if self._short:
+            long_waiting = current is not None or bool(self._long)
+            started = time.perf_counter()
+            if self._short and not (long_waiting and owed >= self.slice_seconds):
                 await self._code_short(executor, self._short_batch())
-            elif current is not None or self._long:
+                if long_waiting:
+                    owed += self.long_share * (time.perf_counter() - started)
+            elif long_waiting:
                 current = await self._code_long(executor, current)
+                owed = max(0.0, owed - (time.perf_counter() - started))
             else:
+                owed = 0.0
                 self._arrived.clear()
                 await self._arrived.wait()
 
