@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         description="A call takes no more articles once their texts hold this many characters.",
     )
     long_article_chars: int = Field(
-        default=10_000,
+        default=25_000,
         ge=1,
         description="Longer articles are coded in time slices, short ones going between.",
     )

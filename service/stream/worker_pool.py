@@ -131,7 +131,7 @@ class ExtractionPool:
         model: str,
         batch_articles: int = 16,
         batch_chars: int = 30_000,
-        long_chars: int = 10_000,
+        long_chars: int = 25_000,
         slice_seconds: float = 0.05,
         long_share: float = 0.5,
     ) -> None:

@@ -74,7 +74,6 @@ def worker(
             "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
             "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
             "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
-            "DIPLOMATIC_EVENTS_BATCH_WAIT_SECONDS": "0.2",
         }
     )
     scratch = tmp_path_factory.mktemp("worker")
