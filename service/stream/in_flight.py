@@ -62,13 +62,16 @@ class InFlight(Generic[Token]):
             # Never acknowledged: this record and every later one of its partition stay
             # uncommitted.
             self.failure = self.failure or exc
-            self._slots.release()
             return
-        self._slots.release()
+        finally:
+            self._slots.release()
         entry.done = True
         queue = self._order[partition]
-        while queue and queue[0].done:
-            await self._ack(queue.popleft().token)
+        try:
+            while queue and queue[0].done:
+                await self._ack(queue.popleft().token)
+        except BaseException as exc:
+            self.failure = self.failure or exc
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for the work in flight (on shutdown, before the final commit)."""
