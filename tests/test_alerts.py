@@ -1,0 +1,54 @@
+"""The alert rules are valid Prometheus rules and every alert passes its unit tests
+(promtool, from Debian's prometheus package, which scripts/bootstrap installs)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+RULES = Path(__file__).resolve().parent.parent / "ops" / "prometheus"
+
+
+def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool not found: run scripts/bootstrap (installs prometheus)"
+    return subprocess.run([promtool, *args], cwd=RULES, capture_output=True, text=True, timeout=120)
+
+
+def test_rules_are_valid():
+    result = _promtool("check", "rules", "alerts.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 7 rules found" in result.stdout
+
+
+def test_every_alert_passes_its_unit_tests():
+    result = _promtool("test", "rules", "alerts.test.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_alert_is_unit_tested_and_has_a_runbook_entry():
+    alerts = {
+        rule["alert"]: rule
+        for group in yaml.safe_load((RULES / "alerts.yml").read_text())["groups"]
+        for rule in group["rules"]
+    }
+    tests = yaml.safe_load((RULES / "alerts.test.yml").read_text())["tests"]
+    tested = {
+        case["alertname"] for t in tests for case in t["alert_rule_test"] if case["exp_alerts"]
+    }
+    assert tested == set(alerts)  # each alert is shown to fire, not only to stay quiet
+    readme = (RULES.parent.parent / "README.md").read_text(encoding="utf-8")
+    anchors = {_anchor(line) for line in readme.splitlines() if line.startswith("#")}
+    for name, rule in alerts.items():
+        link = rule["annotations"]["runbook_url"]
+        assert link.startswith("README.md#") and link.split("#", 1)[1] in anchors, name
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    text = heading.lstrip("#").strip().lower()
+    return re.sub(r"[^a-z0-9 _-]", "", text).replace(" ", "-")
