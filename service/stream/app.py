@@ -18,7 +18,7 @@ from typing import Any
 
 import faust
 from mode import Service
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from service import __version__
 from service.settings import get_settings
@@ -99,6 +99,7 @@ class PoolService(Service):
 
 pool_service = PoolService()
 app.service(pool_service)  # type: ignore[arg-type]  # instances are accepted too
+REGISTRY.register(metrics.ExtractionProcesses(lambda: list(pool_service.pool.pids)))
 lag_monitor = LagMonitor(settings.bootstrap_servers, settings.app_id)
 
 
@@ -127,6 +128,14 @@ async def code_articles(stream: faust.StreamT) -> None:
         # Stopping: let the records at work finish and be acknowledged before faust's
         # last commit; what does not finish in time is consumed again after a restart.
         await in_flight.drain(timeout=settings.drain_seconds)
+
+
+@app.on_partitions_assigned.connect
+async def count_rebalance(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+    metrics.REBALANCES.inc()
+    assigned = kwargs.get("assigned", args[0] if args else ())
+    inputs = [tp for tp in assigned if tp.topic == settings.topic_articles]
+    metrics.ASSIGNED_PARTITIONS.set(len(inputs))
 
 
 @app.task

@@ -3,7 +3,12 @@ bounded (event types, topics, dead-letter reasons and partitions are finite sets
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
+import psutil
 from prometheus_client import Counter, Gauge, Histogram, Info
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 PREFIX = "diplomatic_events"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -49,4 +54,40 @@ CONSUMER_LAG = Gauge(
     "Input records not yet committed: end offset - committed offset, per assigned partition.",
     ["topic", "partition"],
 )
+REBALANCES = Counter(
+    f"{PREFIX}_rebalances_total", "Partition assignments this worker received (rebalances)."
+)
+ASSIGNED_PARTITIONS = Gauge(
+    f"{PREFIX}_assigned_partitions", "Partitions of the input topic assigned to this worker."
+)
 BUILD = Info(f"{PREFIX}_build", "Service version and extraction model.")
+
+
+class ExtractionProcesses(Collector):
+    """CPU and memory of the extraction processes, read at scrape time (the default
+    process_* metrics describe only the worker's own process)."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+
+    def collect(self) -> Iterator[Metric]:
+        cpu = CounterMetricFamily(
+            f"{PREFIX}_extraction_process_cpu_seconds",
+            "CPU time (user + system) of each extraction process.",
+            labels=["process"],
+        )
+        rss = GaugeMetricFamily(
+            f"{PREFIX}_extraction_process_resident_memory_bytes",
+            "Resident memory of each extraction process.",
+            labels=["process"],
+        )
+        for number, pid in enumerate(self.pids()):
+            try:
+                process = psutil.Process(pid)
+                times, memory = process.cpu_times(), process.memory_info()
+            except psutil.Error:
+                continue  # ended between the listing and the reading
+            cpu.add_metric([str(number)], times.user + times.system)
+            rss.add_metric([str(number)], memory.rss)
+        yield cpu
+        yield rss

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import multiprocessing
+import os
 import time
 from collections.abc import Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -46,9 +47,9 @@ def _init(model: str) -> None:
     _extractor = EventExtractor(model)
 
 
-def _warm() -> str:
+def _warm() -> tuple[str, int]:
     assert _extractor is not None
-    return _extractor.info.model
+    return _extractor.info.model, os.getpid()
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ExtractionPool:
         self.long_share = long_share
         self._executors: list[ProcessPoolExecutor] = []
         self.model_info: str | None = None
+        self.pids: list[int] = []
         self._started = asyncio.Event()
         self._short: collections.deque[_Waiting] = collections.deque()
         self._long: collections.deque[_Waiting] = collections.deque()
@@ -167,7 +169,8 @@ class ExtractionPool:
         infos = await asyncio.gather(
             *(loop.run_in_executor(executor, _warm) for executor in self._executors)
         )
-        self.model_info = infos[0]
+        self.model_info = infos[0][0]
+        self.pids = [pid for _, pid in infos]
         self._dispatchers = [
             asyncio.create_task(self._dispatch(executor)) for executor in self._executors
         ]
@@ -178,6 +181,7 @@ class ExtractionPool:
             task.cancel()
         await asyncio.gather(*self._dispatchers, return_exceptions=True)
         self._dispatchers = []
+        self.pids = []
         self._started.clear()
         executors, self._executors = self._executors, []
         loop = asyncio.get_running_loop()

@@ -162,6 +162,11 @@ def test_metrics_endpoint_after_traffic(worker, traffic):
     assert "diplomatic_events_worker_pool_queue_depth" in samples
     lag = [k for k in samples if k.startswith("diplomatic_events_consumer_lag{")]
     assert lag, "consumer lag is reported per assigned partition"
+    assert samples["diplomatic_events_rebalances_total"] >= 1
+    assert samples["diplomatic_events_assigned_partitions"] == len(lag)
+    rss = samples['diplomatic_events_extraction_process_resident_memory_bytes{process="0"}']
+    assert 150 * 2**20 < rss < 2**30  # a loaded model, well under a gigabyte
+    assert samples['diplomatic_events_extraction_process_cpu_seconds_total{process="0"}'] > 1
 
 
 def test_health_endpoints(worker):
