@@ -7,6 +7,7 @@ it does not answer, these tests fail: they never skip.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -62,10 +63,11 @@ def bootstrap_servers() -> str:
     return servers
 
 
-@pytest.fixture(scope="session")
-def worker(
+@contextlib.contextmanager
+def running_worker(
     bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningWorker]:
+    """``diplomatic-events worker`` on topics, consumer group and port of its own."""
     run = f"it-{uuid.uuid4().hex[:8]}"
     port = free_port()
     env = worker_environment(bootstrap_servers, run, port)
@@ -103,13 +105,23 @@ def worker(
         time.sleep(0.5)
     else:
         pytest.fail(f"worker not ready in 120 s:\n{log.read_text()[-3000:]}")
-    yield running
-    os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        yield running
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def worker(
+    bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningWorker]:
+    with running_worker(bootstrap_servers, tmp_path_factory) as running:
+        yield running
 
 
 def _settings_from(env: dict[str, str]) -> Settings:
