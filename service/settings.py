@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(default=4, ge=1, description="Partitions of created topics.")
     topic_replicas: int = Field(default=1, ge=1, description="Replication of created topics.")
+    group_instance_id: str | None = Field(
+        default=None,
+        description="Static consumer-group membership id (KIP-345), unique per worker, e.g. "
+        "the pod's name: a restarted worker takes its partitions back without a rebalance.",
+    )
     worker_processes: int = Field(default=1, ge=1, description="Extraction processes.")
     batch_size: int = Field(
         default=16, ge=1, description="Most articles one extraction process codes in one call."

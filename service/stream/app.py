@@ -40,6 +40,7 @@ app = faust.App(
     key_serializer="raw",
     value_serializer="raw",
     consumer_auto_offset_reset="earliest",
+    consumer_group_instance_id=settings.group_instance_id,
     producer_acks=-1,
     topic_partitions=settings.topic_partitions,
     topic_replication_factor=settings.topic_replicas,

@@ -76,6 +76,8 @@ def running_worker(
             "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
             "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
             "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
+            # Static membership, as on Kubernetes (the pod's name).
+            "DIPLOMATIC_EVENTS_GROUP_INSTANCE_ID": f"{run}-0",
         }
     )
     scratch = tmp_path_factory.mktemp("worker")
