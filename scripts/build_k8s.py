@@ -2,7 +2,7 @@
 of ops/prometheus/alerts.yml) and the Grafana dashboard ConfigMap (labelled
 grafana_dashboard, for Grafana's dashboard sidecar).
 
-    python scripts/build_k8s.py           # writes k8s/base/prometheusrule.yaml, grafana-dashboard.yaml
+    python scripts/build_k8s.py           # writes the two manifests into k8s/base/
     python scripts/build_k8s.py --check   # fails when they are not what this writes
 """
 
