@@ -52,3 +52,12 @@ def _anchor(heading: str) -> str:
     """GitHub's anchor of a Markdown heading."""
     text = heading.lstrip("#").strip().lower()
     return re.sub(r"[^a-z0-9 _-]", "", text).replace(" ", "-")
+
+
+def test_the_compose_prometheus_config_is_valid(tmp_path):
+    """ops/prometheus/prometheus.yml as docker-compose mounts it (rules beside it)."""
+    config = yaml.safe_load((RULES / "prometheus.yml").read_text())
+    config["rule_files"] = [str(RULES / "alerts.yml")]
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    result = _promtool("check", "config", str(tmp_path / "prometheus.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
