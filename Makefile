@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench ops
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -18,6 +18,10 @@ kafka-stop:
 
 schemas:     ## regenerate schemas/ from the models
 	.venv/bin/diplomatic-events schemas
+
+ops:         ## regenerate the dashboard JSON and the manifests derived from ops/
+	.venv/bin/python scripts/build_dashboard.py
+	.venv/bin/python scripts/build_k8s.py
 
 tables:      ## regenerate service/data from ../shared/data
 	.venv/bin/python scripts/build_tables.py
