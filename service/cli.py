@@ -103,12 +103,17 @@ def produce(
     """Publish articles to the input topic (keyed by article id)."""
     from aiokafka import AIOKafkaProducer
 
+    from service import kafka_security
     from service.settings import get_settings
 
     settings = get_settings()
 
     async def run() -> int:
-        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers,
+            acks="all",
+            **kafka_security.client_options(settings),
+        )
         await producer.start()
         sent = 0
         try:
@@ -136,6 +141,7 @@ def tail(
     from aiokafka import AIOKafkaConsumer
     from rich.table import Table
 
+    from service import kafka_security
     from service.models import DiplomaticEvent
     from service.settings import get_settings
 
@@ -164,6 +170,7 @@ def tail(
             bootstrap_servers=settings.bootstrap_servers,
             auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False,
+            **kafka_security.client_options(settings),
         )
         await consumer.start()
         seen, header = 0, True

@@ -9,8 +9,9 @@ from __future__ import annotations
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.models import QuadCategory
@@ -26,6 +27,26 @@ class Settings(BaseSettings):
         ),
         description="Kafka bootstrap servers, comma-separated host:port.",
     )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How the Kafka clients connect to the broker."
+    )
+    sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        default="SCRAM-SHA-512", description="SASL mechanism (with a SASL_* protocol)."
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(
+        default=None, description="SASL password (never logged; prefer the file).", repr=False
+    )
+    sasl_password_file: Path | None = Field(
+        default=None,
+        description="File holding the SASL password (a mounted Kubernetes Secret); read "
+        "when the password itself is not set.",
+    )
+    ssl_cafile: Path | None = Field(
+        default=None, description="CA bundle that signed the broker's certificate (TLS)."
+    )
+    ssl_certfile: Path | None = Field(default=None, description="Client certificate (mTLS).")
+    ssl_keyfile: Path | None = Field(default=None, description="Client key (mTLS).")
     app_id: str = Field(
         default="diplomatic-events", description="Faust app id; also the consumer group id."
     )
@@ -86,6 +107,21 @@ class Settings(BaseSettings):
         description="Scratch directory of the stream library (no state is kept there).",
     )
     log_level: str = Field(default="info", description="Log level of the worker.")
+
+    def sasl_password_value(self) -> str | None:
+        if self.sasl_password is not None:
+            return self.sasl_password.get_secret_value()
+        if self.sasl_password_file is not None:
+            return self.sasl_password_file.read_text(encoding="utf-8").strip()
+        return None
+
+    @model_validator(mode="after")
+    def _sasl_has_credentials(self) -> Settings:
+        if self.security_protocol.startswith("SASL") and (
+            not self.sasl_username or (self.sasl_password is None and not self.sasl_password_file)
+        ):
+            raise ValueError(f"{self.security_protocol} needs a SASL user name and password")
+        return self
 
     def routed_topic(self, quad: QuadCategory) -> str:
         return f"{self.topic_routed_prefix}{quad.value}"

@@ -148,3 +148,34 @@ def test_prometheus_rule_and_dashboard_configmap_carry_ops(rendered):
         if c["metadata"].get("labels", {}).get("grafana_dashboard") == "1"
     ]
     assert dashboards and "diplomatic-events.json" in dashboards[0]["data"]
+
+
+def test_overlay_connects_with_sasl_over_tls_from_a_secret_that_keda_reads_too():
+    rendered = _render("k8s/overlays/example")
+    pod = rendered["Deployment"][0]["spec"]["template"]["spec"]
+    worker = pod["containers"][0]
+    env = {e["name"]: e for e in worker["env"]}
+    assert "KAFKA_BOOTSTRAP_SERVERS" in env  # the patch adds to the base's variables
+    assert env["DIPLOMATIC_EVENTS_SECURITY_PROTOCOL"]["value"] == "SASL_SSL"
+    secret = env["DIPLOMATIC_EVENTS_SASL_USERNAME"]["valueFrom"]["secretKeyRef"]["name"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    mounts = {m["name"]: m["mountPath"] for m in worker["volumeMounts"]}
+    assert {"tmp", "kafka-credentials"} <= set(mounts)
+    assert volumes["kafka-credentials"]["secret"]["secretName"] == secret
+    files = {i["path"] for i in volumes["kafka-credentials"]["secret"]["items"]}
+    for variable in ("DIPLOMATIC_EVENTS_SASL_PASSWORD_FILE", "DIPLOMATIC_EVENTS_SSL_CAFILE"):
+        path = Path(env[variable]["value"])
+        assert str(path.parent) == mounts["kafka-credentials"] and path.name in files
+    # The settings these variables make are valid (SASL_SSL needs a user and a password).
+    Settings(
+        security_protocol="SASL_SSL",
+        sasl_username="user",
+        sasl_password_file=env["DIPLOMATIC_EVENTS_SASL_PASSWORD_FILE"]["value"],
+    )
+    auth = rendered["TriggerAuthentication"][0]
+    assert auth["apiVersion"] == "keda.sh/v1alpha1"
+    refs = {r["parameter"]: r for r in auth["spec"]["secretTargetRef"]}
+    assert {"sasl", "username", "password", "tls", "ca"} <= set(refs)
+    assert {r["name"] for r in refs.values()} == {secret}
+    trigger = rendered["ScaledObject"][0]["spec"]["triggers"][0]
+    assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]

@@ -20,7 +20,7 @@ import faust
 from mode import Service
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from service import __version__
+from service import __version__, kafka_security
 from service.settings import get_settings
 from service.stream import metrics
 from service.stream.in_flight import InFlight
@@ -41,6 +41,7 @@ app = faust.App(
     value_serializer="raw",
     consumer_auto_offset_reset="earliest",
     consumer_group_instance_id=settings.group_instance_id,
+    broker_credentials=kafka_security.faust_credentials(settings),
     producer_acks=-1,
     topic_partitions=settings.topic_partitions,
     topic_replication_factor=settings.topic_replicas,
@@ -101,7 +102,9 @@ class PoolService(Service):
 pool_service = PoolService()
 app.service(pool_service)  # type: ignore[arg-type]  # instances are accepted too
 REGISTRY.register(metrics.ExtractionProcesses(lambda: list(pool_service.pool.pids)))
-lag_monitor = LagMonitor(settings.bootstrap_servers, settings.app_id)
+lag_monitor = LagMonitor(
+    settings.bootstrap_servers, settings.app_id, kafka_security.client_options(settings)
+)
 
 
 async def _send(

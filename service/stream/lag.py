@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -11,18 +12,21 @@ from service.stream import metrics
 
 
 class LagMonitor:
-    def __init__(self, bootstrap_servers: str, group_id: str) -> None:
+    def __init__(
+        self, bootstrap_servers: str, group_id: str, options: dict[str, Any] | None = None
+    ) -> None:
         self.bootstrap_servers = bootstrap_servers
+        self.options = options or {}
         self.group_id = group_id
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._reported: set[tuple[str, int]] = set()
 
     async def start(self) -> None:
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers, **self.options)
         await self._admin.start()
         # No group: this consumer only asks for end offsets.
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers)
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, **self.options)
         await self._consumer.start()
 
     async def stop(self) -> None:

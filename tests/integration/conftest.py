@@ -65,7 +65,9 @@ def bootstrap_servers() -> str:
 
 @contextlib.contextmanager
 def running_worker(
-    bootstrap_servers: str, tmp_path_factory: pytest.TempPathFactory
+    bootstrap_servers: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    extra: dict[str, str] | None = None,
 ) -> Iterator[RunningWorker]:
     """``diplomatic-events worker`` on topics, consumer group and port of its own."""
     run = f"it-{uuid.uuid4().hex[:8]}"
@@ -78,6 +80,7 @@ def running_worker(
             "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
             # Static membership, as on Kubernetes (the pod's name).
             "DIPLOMATIC_EVENTS_GROUP_INSTANCE_ID": f"{run}-0",
+            **(extra or {}),
         }
     )
     scratch = tmp_path_factory.mktemp("worker")
