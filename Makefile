@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench ops
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench ops lock
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -18,6 +18,10 @@ kafka-stop:
 
 schemas:     ## regenerate schemas/ from the models
 	.venv/bin/diplomatic-events schemas
+
+lock:        ## re-lock the service's dependencies with hashes (requirements.lock)
+	env -u PIP_FIND_LINKS .venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 ops:         ## regenerate the dashboard JSON and the manifests derived from ops/
 	.venv/bin/python scripts/build_dashboard.py
