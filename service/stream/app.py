@@ -26,12 +26,13 @@ from service.stream import metrics
 from service.stream.in_flight import InFlight
 from service.stream.lag import LagMonitor
 from service.stream.processor import InputRecord, RecordProcessor
+from service.stream.producer import App as IdempotentApp
 from service.stream.worker_pool import ExtractionPool
 
 log = logging.getLogger(__name__)
 settings = get_settings()
 
-app = faust.App(
+app = IdempotentApp(
     settings.app_id,
     broker=[f"kafka://{server.strip()}" for server in settings.bootstrap_servers.split(",")],
     store="memory://",
