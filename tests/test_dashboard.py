@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
+
+from tests.conftest import generated_is_current
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "ops" / "grafana" / "dashboards" / "diplomatic-events.json"
@@ -18,12 +18,7 @@ def _panels() -> list[dict]:
 
 
 def test_the_committed_dashboard_is_what_the_builder_makes():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_dashboard.py"), "--check"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = generated_is_current("build_dashboard.py")
     assert result.returncode == 0, result.stderr
 
 

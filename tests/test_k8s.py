@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import kubernetes_validate
@@ -14,6 +13,7 @@ import pytest
 import yaml
 
 from service.settings import Settings
+from tests.conftest import generated_is_current
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = {"ConfigMap", "Deployment", "Service", "PodDisruptionBudget"}
@@ -38,12 +38,7 @@ def rendered(request) -> dict[str, list[dict]]:
 
 
 def test_generated_manifests_are_current():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_k8s.py"), "--check"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = generated_is_current("build_k8s.py")
     assert result.returncode == 0, result.stderr
 
 
