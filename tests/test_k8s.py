@@ -4,6 +4,7 @@ resources (KEDA, prometheus-operator) carry the fields that make them work."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = {"ConfigMap", "Deployment", "Service", "PodDisruptionBudget"}
 
 
+@functools.cache
 def _render(folder: str) -> dict[str, list[dict]]:
+    """``kubectl kustomize folder``, by kind; rendered once per folder (tests only read)."""
     kubectl = shutil.which("kubectl")
     assert kubectl, "kubectl is needed to render the Kustomize overlays"
     result = subprocess.run(

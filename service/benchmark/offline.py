@@ -121,7 +121,8 @@ def core(
     words: int,
     batch: int = BATCH,
 ) -> Run:
-    """The extraction core in batches of ``batch`` articles, as the worker pool calls it."""
+    """The extraction core in batches of ``batch`` articles, the most the worker pool
+    hands an extraction process in one call (``settings.batch_size``)."""
 
     def work() -> int:
         return sum(

@@ -157,7 +157,7 @@ class CandidateFilter:
         self.nouns = hashes(_nouns())
         self.forms = {strings.add(f): needed for f, needed in _trigger_forms().items()}
 
-    def sentences(self, doc: Doc, rows: list[list[int]]) -> list[tuple[int, int]]:
+    def sentences(self, rows: list[list[int]]) -> list[tuple[int, int]]:
         """Rule-based: a sentence ends after . ! ? (and closing quotes) or a line break.
         Token ranges, without those made of whitespace only."""
         out, start, n = [], 0, len(rows)
@@ -184,7 +184,7 @@ class CandidateFilter:
         doc = self.recognizer(self.tokenizer(text))
         # orth, is_space, is_title, is_upper, lower, trailing whitespace
         rows = doc.to_array([ORTH, IS_SPACE, IS_TITLE, IS_UPPER, LOWER, SPACY]).tolist()
-        sentences = self.sentences(doc, rows)
+        sentences = self.sentences(rows)
         named = {i for s in actors_of(doc) + agents_of(doc) for i in range(s.start, s.end)}
         lowers = [row[4] for row in rows]
         picked = {n for n, (a, b) in enumerate(sentences) if self._candidate(a, b, lowers, named)}

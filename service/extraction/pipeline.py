@@ -164,6 +164,7 @@ class EventExtractor:
         day = article_day(article)
         discourse = coreference.Discourse.read(doc, day)
         sentences = list(doc.sents)
+        named = {i for i, s in enumerate(sentences) if _names_someone(s)}
         drafts: list[_Draft] = []
         untyped: dict[int, Token] = {}  # sentence -> where a rescued event would sit
         for index, sentence in enumerate(sentences):
@@ -172,18 +173,14 @@ class EventExtractor:
             triggers = event_classifier.find_triggers(sentence)
             for trigger in triggers:
                 drafts += _code_trigger(trigger, index, discourse, day)
-            if not triggers and _names_someone(sentence):
+            if not triggers and index in named:
                 site = sentence_classifier.rescue_site(sentence)
                 if site is not None:
                     untyped[index] = site
         # The classifier reads only the sentences whose reading is used: those with a
         # coded event that names someone (its agreement is part of the confidence) and
         # those without a trigger where it could find one.
-        wanted = sorted(
-            {d.candidate.sentence_index for d in drafts}.intersection(
-                i for i, s in enumerate(sentences) if _names_someone(s)
-            ).union(untyped)
-        )
+        wanted = sorted({d.candidate.sentence_index for d in drafts} & named | set(untyped))
         cats: dict[int, dict[str, float]] = {}
         for start in range(0, len(wanted), STEP_SENTENCES):
             if start:

@@ -35,9 +35,6 @@ class InFlight(Generic[Token]):
         self._tasks: set[asyncio.Task[None]] = set()
         self.failure: BaseException | None = None
 
-    def __len__(self) -> int:
-        return len(self._tasks)
-
     async def add(self, partition: Hashable, token: Token, work: Coroutine[Any, Any, None]) -> None:
         """Start ``work`` for the record ``token`` once a slot is free. Raises the first
         failure of earlier work: its record was not acknowledged, so the agent must stop
