@@ -31,6 +31,7 @@ class DeadLetterReason(StrEnum):
     INVALID_ARTICLE = "invalid_article"
     TEXT_TOO_LONG = "text_too_long"
     EXTRACTION_ERROR = "extraction_error"
+    EXTRACTION_TIMEOUT = "extraction_timeout"
 
 
 class DecodeError(Exception):

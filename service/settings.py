@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     slice_seconds: float = Field(
         default=0.05, gt=0, description="Length of one slice of a long article's coding."
     )
+    article_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Longest coding of one article; past it the article goes to the DLQ "
+        "(extraction_timeout) and a process stuck on it is replaced.",
+    )
     max_in_flight: int = Field(
         default=64, ge=1, description="Records at work at once; the agent reads on below this."
     )

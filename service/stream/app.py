@@ -83,6 +83,7 @@ class PoolService(Service):
             batch_chars=settings.batch_chars,
             long_chars=settings.long_article_chars,
             slice_seconds=settings.slice_seconds,
+            timeout=settings.article_timeout_seconds,
         )
 
     async def on_start(self) -> None:

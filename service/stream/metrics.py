@@ -49,6 +49,13 @@ POOL_QUEUE_DEPTH = Gauge(
     "Articles handed to the worker pool and not yet coded (waiting or being coded).",
 )
 POOL_PROCESSES = Gauge(f"{PREFIX}_worker_pool_processes", "Extraction processes running.")
+POOL_RESTARTS = Counter(
+    f"{PREFIX}_worker_pool_restarts_total",
+    "Extraction processes replaced: killed after the time limit per article, or died.",
+    ["cause"],
+)
+for _cause in ("timeout", "crash"):
+    POOL_RESTARTS.labels(cause=_cause)  # both series exist from the start
 CONSUMER_LAG = Gauge(
     f"{PREFIX}_consumer_lag",
     "Input records not yet committed: end offset - committed offset, per assigned partition.",

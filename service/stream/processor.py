@@ -70,7 +70,7 @@ class RecordProcessor:
             item.outcome = outcome = await self.pool.extract(item.article)
             metrics.EXTRACTION_SECONDS.observe(outcome.seconds)
             if outcome.error is not None:
-                item.failure = (DeadLetterReason.EXTRACTION_ERROR, outcome.error)
+                item.failure = (outcome.reason or DeadLetterReason.EXTRACTION_ERROR, outcome.error)
         await self._publish(item)
 
     async def _publish(self, item: _Item) -> None:

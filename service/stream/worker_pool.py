@@ -15,6 +15,13 @@ dispatcher that, whenever its process falls idle, gives it
 So a short article waits at most one slice or one batch, however long the articles ahead
 of it, and a long one is never starved.
 
+Faults stay with the article that caused them. A call that outlives ``timeout`` seconds
+(pathological text) or whose process dies (a crash in native code, the OOM killer) costs
+that process: it is killed and replaced by a fresh one. A batch that failed so is coded
+again article by article, so only the culprit fails; an article that fails alone, or a
+long article whose coding time passes ``timeout``, comes back as a failed ``Outcome``
+(dead letter), and the stream goes on.
+
 Each process is its own single-process executor because a long article's state stays in
 the process that began it. Processes are started with ``spawn`` (the faust worker runs
 threads; forking them is unsafe) and each loads the model once, in ``_init``.
@@ -24,15 +31,25 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
+import ctypes
+import logging
 import multiprocessing
 import os
+import signal
+import sys
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from service.codec import DeadLetterReason
 from service.models import Article, DiplomaticEvent
 from service.stream import metrics
+
+log = logging.getLogger(__name__)
 
 # --- in the worker processes -------------------------------------------------------------
 
@@ -42,6 +59,13 @@ _long: tuple[Article, Generator[None, None, list[DiplomaticEvent]], float] | Non
 
 def _init(model: str) -> None:
     global _extractor
+    # The worker owns these processes' lifetime: a Ctrl-C or a SIGTERM sent to the whole
+    # process group must not kill the batches at work while the worker drains them...
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # ...and they must not outlive it when it is killed outright (Linux: PR_SET_PDEATHSIG).
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
     from service.extraction import EventExtractor
 
     _extractor = EventExtractor(model)
@@ -54,12 +78,19 @@ def _warm() -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What coding one article gave: events, or the error that stopped it."""
+    """What coding one article gave: events, or the error that stopped it and why."""
 
     article_id: str
     events: list[DiplomaticEvent]
     error: str | None
     seconds: float
+    reason: DeadLetterReason | None = None
+
+    @classmethod
+    def failed(
+        cls, article_id: str, error: str, seconds: float, reason: DeadLetterReason
+    ) -> Outcome:
+        return cls(article_id, [], error[:500], seconds, reason)
 
 
 def _error(exc: Exception) -> str:
@@ -88,21 +119,23 @@ def _extract_one(article: Article) -> Outcome:
     assert _extractor is not None
     started = time.perf_counter()
     try:
-        events, error = _extractor.extract(article), None
+        events = _extractor.extract(article)
     except Exception as exc:
-        events, error = [], _error(exc)
-    return Outcome(article.id, events, error, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return Outcome.failed(article.id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
+    return Outcome(article.id, events, None, time.perf_counter() - started)
 
 
-def _begin_long(article: Article, budget: float) -> Outcome | None:
+def _begin_long(article: Article, budget: float, limit: float) -> Outcome | None:
     global _long
     assert _extractor is not None
     _long = (article, _extractor.extract_in_steps(article), 0.0)
-    return _continue_long(budget)
+    return _continue_long(budget, limit)
 
 
-def _continue_long(budget: float) -> Outcome | None:
-    """Code the long article for about ``budget`` seconds; its outcome once done."""
+def _continue_long(budget: float, limit: float) -> Outcome | None:
+    """Code the long article for about ``budget`` seconds; its outcome once done, or once
+    its coding has taken ``limit`` seconds in all."""
     global _long
     assert _long is not None
     article, steps, spent = _long
@@ -115,14 +148,45 @@ def _continue_long(budget: float) -> Outcome | None:
         return Outcome(article.id, done.value, None, spent + time.perf_counter() - started)
     except Exception as exc:
         _long = None
-        return Outcome(article.id, [], _error(exc), spent + time.perf_counter() - started)
-    _long = (article, steps, spent + time.perf_counter() - started)
+        seconds = spent + time.perf_counter() - started
+        return Outcome.failed(article.id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
+    spent += time.perf_counter() - started
+    if spent >= limit:
+        _long = None
+        steps.close()
+        return Outcome.failed(
+            article.id, _overran(limit), spent, DeadLetterReason.EXTRACTION_TIMEOUT
+        )
+    _long = (article, steps, spent)
     return None
+
+
+def _overran(limit: float) -> str:
+    return f"coding took over the {limit:g} s limit per article"
 
 
 # --- in the worker's event loop ----------------------------------------------------------
 
 _Waiting = tuple[Article, "asyncio.Future[Outcome]"]
+_Result = TypeVar("_Result")
+
+
+@dataclass
+class _Process:
+    """One extraction process: its own executor, so that its state (a long article under
+    way) stays with it, and it can be replaced alone."""
+
+    executor: ProcessPoolExecutor
+    pid: int
+
+
+class _Lost(Exception):
+    """A call's process was killed (timeout) or died; it has been replaced."""
+
+    def __init__(self, reason: DeadLetterReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
 
 
 class ExtractionPool:
@@ -135,6 +199,7 @@ class ExtractionPool:
         long_chars: int = 25_000,
         slice_seconds: float = 0.05,
         long_share: float = 0.5,
+        timeout: float = 60.0,
     ) -> None:
         self.processes = processes
         self.model = model
@@ -143,9 +208,9 @@ class ExtractionPool:
         self.long_chars = long_chars
         self.slice_seconds = slice_seconds
         self.long_share = long_share
-        self._executors: list[ProcessPoolExecutor] = []
+        self.timeout = timeout
+        self._processes: list[_Process] = []
         self.model_info: str | None = None
-        self.pids: list[int] = []
         self._started = asyncio.Event()
         self._short: collections.deque[_Waiting] = collections.deque()
         self._long: collections.deque[_Waiting] = collections.deque()
@@ -154,25 +219,29 @@ class ExtractionPool:
 
     @property
     def ready(self) -> bool:
-        return bool(self._executors) and self.model_info is not None
+        return bool(self._processes) and self.model_info is not None
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self._processes]
+
+    async def _spawn(self) -> _Process:
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init,
+            initargs=(self.model,),
+        )
+        # Load the model before the process takes work.
+        self.model_info, pid = await asyncio.get_running_loop().run_in_executor(executor, _warm)
+        return _Process(executor, pid)
 
     async def start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._executors = [
-            ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_init, initargs=(self.model,)
-            )
-            for _ in range(self.processes)
-        ]
-        loop = asyncio.get_running_loop()
-        # Load the model in every process before declaring the pool ready.
-        infos = await asyncio.gather(
-            *(loop.run_in_executor(executor, _warm) for executor in self._executors)
+        self._processes = list(
+            await asyncio.gather(*(self._spawn() for _ in range(self.processes)))
         )
-        self.model_info = infos[0][0]
-        self.pids = [pid for _, pid in infos]
         self._dispatchers = [
-            asyncio.create_task(self._dispatch(executor)) for executor in self._executors
+            asyncio.create_task(self._dispatch(slot)) for slot in range(self.processes)
         ]
         self._started.set()
 
@@ -181,11 +250,12 @@ class ExtractionPool:
             task.cancel()
         await asyncio.gather(*self._dispatchers, return_exceptions=True)
         self._dispatchers = []
-        self.pids = []
         self._started.clear()
-        executors, self._executors = self._executors, []
+        processes, self._processes = self._processes, []
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(None, e.shutdown, True) for e in executors))
+        await asyncio.gather(
+            *(loop.run_in_executor(None, p.executor.shutdown, True) for p in processes)
+        )
 
     async def extract(self, article: Article) -> Outcome:
         """Code one article in a worker process."""
@@ -212,70 +282,110 @@ class ExtractionPool:
             chars += size
         return [(a, f) for a, f in batch if not f.cancelled()]
 
-    async def _dispatch(self, executor: ProcessPoolExecutor) -> None:
+    async def _dispatch(self, slot: int) -> None:
         """Feeds one process: short batches first, slices of its long article between;
         while both wait, the long article is owed ``long_share`` of the time the short
         batches take, so that under full load long articles move on too (and do not all
         pile up at the end, one process coding the last while the others idle)."""
-        current: asyncio.Future[Outcome] | None = None  # the long article in this process
+        current: _Waiting | None = None  # the long article in this process
         owed = 0.0  # seconds of process time owed to the long article
         while True:
             long_waiting = current is not None or bool(self._long)
             started = time.perf_counter()
             if self._short and not (long_waiting and owed >= self.slice_seconds):
-                await self._code_short(executor, self._short_batch())
+                await self._code_short(slot, self._short_batch())
                 if long_waiting:
                     owed += self.long_share * (time.perf_counter() - started)
             elif long_waiting:
-                current = await self._code_long(executor, current)
+                begin = current is None
+                current = await self._code_long(slot, current or self._long.popleft(), begin)
                 owed = max(0.0, owed - (time.perf_counter() - started))
             else:
                 owed = 0.0
                 self._arrived.clear()
                 await self._arrived.wait()
 
-    async def _code_short(self, executor: ProcessPoolExecutor, batch: list[_Waiting]) -> None:
+    async def _call(self, slot: int, function: Callable[..., _Result], *args: Any) -> _Result:
+        """``function(*args)`` in the slot's process, within the time limit. A call that
+        overruns, or whose process dies, costs the process: it is replaced and ``_Lost``
+        raised."""
+        process = self._processes[slot]
+        call = asyncio.get_running_loop().run_in_executor(process.executor, function, *args)
+        try:
+            return await asyncio.wait_for(call, self.timeout)
+        except TimeoutError:
+            reason, detail, cause = (
+                DeadLetterReason.EXTRACTION_TIMEOUT,
+                _overran(self.timeout) + "; its extraction process was replaced",
+                "timeout",
+            )
+        except BrokenProcessPool:
+            reason, detail, cause = (
+                DeadLetterReason.EXTRACTION_ERROR,
+                "the extraction process died while coding it; it was replaced",
+                "crash",
+            )
+        log.warning("extraction process %d (pid %d): %s", slot, process.pid, cause)
+        await self._replace(slot, cause)
+        raise _Lost(reason, detail)
+
+    async def _replace(self, slot: int, cause: str) -> None:
+        metrics.POOL_RESTARTS.labels(cause=cause).inc()
+        old = self._processes[slot]
+        with contextlib.suppress(ProcessLookupError):  # unless it died by itself
+            os.kill(old.pid, signal.SIGKILL)
+        old.executor.shutdown(wait=False, cancel_futures=True)
+        while True:
+            try:
+                self._processes[slot] = await self._spawn()
+                break
+            except Exception:
+                log.exception("extraction process %d could not be restarted; retrying", slot)
+                await asyncio.sleep(5)
+        log.info("extraction process %d replaced (pid %d)", slot, self._processes[slot].pid)
+
+    async def _code_short(self, slot: int, batch: list[_Waiting]) -> None:
         if not batch:
             return
         metrics.BATCH_SIZE.observe(len(batch))
-        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         try:
-            outcomes = await loop.run_in_executor(executor, _extract_batch, [a for a, _ in batch])
-        except Exception as exc:  # the process died: the batch fails
-            for _, future in batch:
-                _fail(future, exc)
+            outcomes = await self._call(slot, _extract_batch, [a for a, _ in batch])
+        except _Lost as lost:
+            if len(batch) > 1:
+                # One of them is the cause, not all: each again on its own.
+                for waiting in batch:
+                    await self._code_short(slot, [waiting])
+                return
+            (article, future), seconds = batch[0], time.perf_counter() - started
+            _settle(future, Outcome.failed(article.id, lost.detail, seconds, lost.reason))
             return
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             _settle(future, outcome)
 
-    async def _code_long(
-        self, executor: ProcessPoolExecutor, current: asyncio.Future[Outcome] | None
-    ) -> asyncio.Future[Outcome] | None:
-        """One slice of the process's long article (begun from the queue if it has none);
-        the article's future while it is unfinished, else None."""
-        loop = asyncio.get_running_loop()
-        if current is None:
-            article, current = self._long.popleft()
-            metrics.BATCH_SIZE.observe(1)
-            call = loop.run_in_executor(executor, _begin_long, article, self.slice_seconds)
-        else:
-            call = loop.run_in_executor(executor, _continue_long, self.slice_seconds)
+    async def _code_long(self, slot: int, current: _Waiting, begin: bool) -> _Waiting | None:
+        """One slice of the process's long article (``begin``: its first); the article
+        while it is unfinished, else None."""
+        article, future = current
+        started = time.perf_counter()
         try:
-            outcome = await call
-        except Exception as exc:  # the process died: the article fails
-            _fail(current, exc)
+            if begin:
+                metrics.BATCH_SIZE.observe(1)
+                outcome = await self._call(
+                    slot, _begin_long, article, self.slice_seconds, self.timeout
+                )
+            else:
+                outcome = await self._call(slot, _continue_long, self.slice_seconds, self.timeout)
+        except _Lost as lost:
+            seconds = time.perf_counter() - started
+            _settle(future, Outcome.failed(article.id, lost.detail, seconds, lost.reason))
             return None
         if outcome is None:
             return current
-        _settle(current, outcome)
+        _settle(future, outcome)
         return None
 
 
 def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
     if not future.done():
         future.set_result(outcome)
-
-
-def _fail(future: asyncio.Future[Outcome], exc: Exception) -> None:
-    if not future.done():
-        future.set_exception(exc)
