@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import pytest
 
@@ -78,3 +79,11 @@ def test_event_encoding_carries_cloudevents_headers(extractor):
     # Binary content mode: the value is the plain event JSON.
     assert DiplomaticEvent.model_validate_json(record.value) == events[0]
     assert record.key == b"JPN|CHN"
+
+
+def test_publication_time_comes_out_as_it_was_sent():
+    for sent, kind in (("2024-05-09", date), ("2024-05-09T10:30:00+00:00", datetime)):
+        value = json.dumps({"id": "a", "text": "Text.", "published_at": sent}).encode()
+        article = codec.decode_article(value, 10_000, 10_000)
+        assert type(article.published_at) is kind
+        assert article.published_at.isoformat() == sent

@@ -147,3 +147,28 @@ def test_a_long_article_past_the_limit_fails_without_a_restart():
     assert long.reason is DeadLetterReason.EXTRACTION_TIMEOUT and not long.events
     assert 0.3 <= long.seconds < 1.0
     assert later.events and pid_after == pid
+
+
+def test_a_long_poison_pill_fails_alone(faulty):
+    async def scenario(pool):
+        poisoned = _long_article().model_copy(update={"text": _long_article().text + RAISE})
+        outcomes = await asyncio.gather(
+            pool.extract(poisoned), pool.extract(Article(id="short", text=SHORT))
+        )
+        return outcomes, pool.alive
+
+    (long, short), alive = _run(scenario, long_chars=5_000)
+    assert long.reason is DeadLetterReason.EXTRACTION_ERROR and "injected fault" in long.error
+    assert short.events and alive
+
+
+def test_a_long_article_under_way_survives_its_process_replacement(faulty):
+    async def scenario(pool):
+        long = asyncio.create_task(pool.extract(_long_article()))
+        await asyncio.sleep(0.5)  # its first slices are coded, between them hangs a short one
+        hung = await pool.extract(_articles(HANG)[0])
+        return await long, hung
+
+    long, hung = _run(scenario, long_chars=5_000, timeout=3)
+    assert hung.reason is DeadLetterReason.EXTRACTION_TIMEOUT
+    assert long.error is None and len(long.events) >= 2

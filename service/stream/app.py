@@ -42,6 +42,9 @@ app = IdempotentApp(
     value_serializer="raw",
     consumer_auto_offset_reset="earliest",
     consumer_group_instance_id=settings.group_instance_id,
+    # A static member gets its stored assignment back on restart, and faust's assignor
+    # asserts the URL in it is its own: make the URL the member's identity, not its port.
+    canonical_url=f"http://{settings.group_instance_id}" if settings.group_instance_id else None,
     broker_credentials=kafka_security.faust_credentials(settings),
     producer_acks=-1,
     topic_partitions=settings.topic_partitions,
@@ -169,8 +172,9 @@ async def metrics_view(web: Any, request: Any) -> Any:
 
 @app.page("/livez")
 async def liveness(web: Any, request: Any) -> Any:
-    """Alive: the event loop answers and the agent has not crashed."""
-    crashed = any(agent.crashed for agent in app.agents.values())
+    """Alive: the event loop answers, the agent has not crashed and the extraction pool
+    dispatches."""
+    crashed = any(agent.crashed for agent in app.agents.values()) or not pool_service.pool.alive
     return web.json({"status": "dead" if crashed else "ok"}, status=500 if crashed else 200)
 
 

@@ -181,7 +181,8 @@ class _Process:
 
 
 class _Lost(Exception):
-    """A call's process was killed (timeout) or died; it has been replaced."""
+    """A call failed: it raised, or its process was killed (timeout) or died and has been
+    replaced."""
 
     def __init__(self, reason: DeadLetterReason, detail: str) -> None:
         super().__init__(detail)
@@ -210,6 +211,7 @@ class ExtractionPool:
         self.long_share = long_share
         self.timeout = timeout
         self._processes: list[_Process] = []
+        self._generations = [0] * processes  # replacements of each process
         self.model_info: str | None = None
         self._started = asyncio.Event()
         self._short: collections.deque[_Waiting] = collections.deque()
@@ -220,6 +222,12 @@ class ExtractionPool:
     @property
     def ready(self) -> bool:
         return bool(self._processes) and self.model_info is not None
+
+    @property
+    def alive(self) -> bool:
+        """Every process has its dispatcher (one that died would leave articles waiting
+        for ever: the worker must then be restarted)."""
+        return not any(task.done() for task in self._dispatchers)
 
     @property
     def pids(self) -> list[int]:
@@ -288,6 +296,7 @@ class ExtractionPool:
         batches take, so that under full load long articles move on too (and do not all
         pile up at the end, one process coding the last while the others idle)."""
         current: _Waiting | None = None  # the long article in this process
+        began_in = 0  # the process generation that holds its state
         owed = 0.0  # seconds of process time owed to the long article
         while True:
             long_waiting = current is not None or bool(self._long)
@@ -297,8 +306,12 @@ class ExtractionPool:
                 if long_waiting:
                     owed += self.long_share * (time.perf_counter() - started)
             elif long_waiting:
-                begin = current is None
-                current = await self._code_long(slot, current or self._long.popleft(), begin)
+                # Begun afresh when new, or when its process was replaced meanwhile (a short
+                # batch overran): its state went with the old process.
+                begin = current is None or began_in != self._generations[slot]
+                current = current or self._long.popleft()
+                began_in = self._generations[slot]
+                current = await self._code_long(slot, current, begin)
                 owed = max(0.0, owed - (time.perf_counter() - started))
             else:
                 owed = 0.0
@@ -325,6 +338,8 @@ class ExtractionPool:
                 "the extraction process died while coding it; it was replaced",
                 "crash",
             )
+        except Exception as exc:  # raised in the process, which is fine: keep it
+            raise _Lost(DeadLetterReason.EXTRACTION_ERROR, _error(exc)) from exc
         log.warning("extraction process %d (pid %d): %s", slot, process.pid, cause)
         await self._replace(slot, cause)
         raise _Lost(reason, detail)
@@ -332,6 +347,7 @@ class ExtractionPool:
     async def _replace(self, slot: int, cause: str) -> None:
         metrics.POOL_RESTARTS.labels(cause=cause).inc()
         old = self._processes[slot]
+        self._generations[slot] += 1
         with contextlib.suppress(ProcessLookupError):  # unless it died by itself
             os.kill(old.pid, signal.SIGKILL)
         old.executor.shutdown(wait=False, cancel_futures=True)

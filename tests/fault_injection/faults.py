@@ -45,8 +45,8 @@ def install() -> None:
     def faulty_steps(
         self: pipeline.EventExtractor, article: Article
     ) -> Generator[None, None, list[DiplomaticEvent]]:
-        _misbehave(article)
-        return extract_in_steps(self, article)
+        _misbehave(article)  # on the first step, where the real generator would raise
+        return (yield from extract_in_steps(self, article))
 
     extractor.extract_many = faulty_many
     extractor.extract_in_steps = faulty_steps

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from service.benchmark.stream import free_port, worker_environment
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+FAULT_INJECTION = ROOT / "tests" / "fault_injection"
 
 
 async def _broker_answers(servers: str) -> None:
@@ -39,6 +41,7 @@ async def _broker_answers(servers: str) -> None:
 
 @dataclass
 class RunningWorker:
+    run: str
     settings: Settings
     env: dict[str, str]
     url: str
@@ -68,9 +71,13 @@ def running_worker(
     bootstrap_servers: str,
     tmp_path_factory: pytest.TempPathFactory,
     extra: dict[str, str] | None = None,
+    run: str | None = None,
+    faults: bool = False,
 ) -> Iterator[RunningWorker]:
-    """``diplomatic-events worker`` on topics, consumer group and port of its own."""
-    run = f"it-{uuid.uuid4().hex[:8]}"
+    """``diplomatic-events worker`` on topics, consumer group and port of its own; ``run``
+    names those of an earlier worker to take its place (a restart). ``faults``: with the
+    fault injection of ``tests/fault_injection`` loaded."""
+    run = run or f"it-{uuid.uuid4().hex[:8]}"
     port = free_port()
     env = worker_environment(bootstrap_servers, run, port)
     env.update(
@@ -83,6 +90,8 @@ def running_worker(
             **(extra or {}),
         }
     )
+    if faults:
+        env["PYTHONPATH"] = os.pathsep.join([str(FAULT_INJECTION), str(ROOT)])
     scratch = tmp_path_factory.mktemp("worker")
     env["DIPLOMATIC_EVENTS_DATA_DIR"] = str(scratch / "data")
     log = scratch / "worker.log"
@@ -96,7 +105,28 @@ def running_worker(
             cwd=ROOT,
             start_new_session=True,
         )
-    running = RunningWorker(_settings_from(env), env, f"http://127.0.0.1:{port}", process, log)
+    running = RunningWorker(run, _settings_from(env), env, f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_ready(running)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # unless a test ended it
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _wait_ready(running: RunningWorker) -> None:
+    process, log = running.process, running.log
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -110,15 +140,6 @@ def running_worker(
         time.sleep(0.5)
     else:
         pytest.fail(f"worker not ready in 120 s:\n{log.read_text()[-3000:]}")
-    try:
-        yield running
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -137,3 +158,110 @@ def _settings_from(env: dict[str, str]) -> Settings:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+# --- Kafka from the tests' side -----------------------------------------------------------
+
+
+def produce(servers: str, topic: str, records: list[tuple[bytes | None, bytes]]) -> None:
+    async def run() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
+        await producer.start()
+        try:
+            for key, value in records:
+                await producer.send_and_wait(topic, value, key=key)
+        finally:
+            await producer.stop()
+
+    asyncio.run(run())
+
+
+def consume(servers: str, topic: str, expected: int, timeout: float) -> list[ConsumerRecord]:
+    """Records of ``topic`` from the beginning, until ``expected`` or ``timeout`` s."""
+
+    async def run() -> list[ConsumerRecord]:
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False
+        )
+        await consumer.start()
+        out: list[ConsumerRecord] = []
+        deadline = time.monotonic() + timeout
+        try:
+            while len(out) < expected and time.monotonic() < deadline:
+                batch = await consumer.getmany(timeout_ms=500)
+                for messages in batch.values():
+                    out.extend(messages)
+        finally:
+            await consumer.stop()
+        return out
+
+    return asyncio.run(run())
+
+
+def read_all(servers: str, topic: str) -> list[ConsumerRecord]:
+    """Every record of ``topic`` up to its end offsets now."""
+
+    async def run() -> list[ConsumerRecord]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+        await admin.start()
+        try:
+            (described,) = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        if described["error_code"]:  # not created yet
+            return []
+        partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+        consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+        await consumer.start()
+        out: list[ConsumerRecord] = []
+        try:
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            ends = await consumer.end_offsets(partitions)
+            while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+                batch = await consumer.getmany(timeout_ms=1000)
+                for messages in batch.values():
+                    out.extend(messages)
+        finally:
+            await consumer.stop()
+        return out
+
+    return asyncio.run(run())
+
+
+# --- figures of the fault tests, printed at the end of the session -------------------------
+
+
+@dataclass
+class FaultFigures:
+    name: str
+    articles_in: int
+    processed: int
+    lost: int
+    duplicated: int  # processed records beyond one per article (redelivered)
+    duplicate_events: int  # event messages beyond one per event_id
+    recovery_seconds: float | None
+    note: str = ""
+
+
+_FAULT_FIGURES: list[FaultFigures] = []
+
+
+def record_fault_figures(figures: FaultFigures) -> None:
+    _FAULT_FIGURES.append(figures)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _FAULT_FIGURES:
+        return
+    terminalreporter.section("fault tests")
+    terminalreporter.write_line(
+        "| fault | articles in | processed | lost | duplicated records | duplicated events "
+        "| recovery s | |"
+    )
+    for f in _FAULT_FIGURES:
+        recovery = "-" if f.recovery_seconds is None else f"{f.recovery_seconds:.1f}"
+        terminalreporter.write_line(
+            f"| {f.name} | {f.articles_in} | {f.processed} | {f.lost} | {f.duplicated} "
+            f"| {f.duplicate_events} | {recovery} | {f.note} |"
+        )

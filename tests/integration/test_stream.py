@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from service.models import Article, DiplomaticEvent, ProcessedRecord
 from tests.conftest import SEED
+from tests.integration.conftest import consume, produce, read_all
 
 pytestmark = pytest.mark.integration
 
@@ -25,33 +24,6 @@ BAD = {
 }
 
 
-async def _produce(servers: str, topic: str, records: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
-    await producer.start()
-    try:
-        for key, value in records:
-            await producer.send_and_wait(topic, value, key=key)
-    finally:
-        await producer.stop()
-
-
-async def _consume(servers: str, topic: str, expected: int, timeout: float) -> list:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
-    out: list = []
-    deadline = time.monotonic() + timeout
-    try:
-        while len(out) < expected and time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for messages in batch.values():
-                out.extend(messages)
-    finally:
-        await consumer.stop()
-    return out
-
-
 @pytest.fixture(scope="module")
 def traffic(worker):
     """Publish the sample articles and the bad records once; collect every output."""
@@ -60,16 +32,11 @@ def traffic(worker):
     records = [(a.id.encode(), a.model_dump_json().encode()) for a in articles]
     records += [(name.encode(), value) for name, (value, _) in BAD.items()]
 
-    async def run():
-        await _produce(servers, s.topic_articles, records)
-        processed = await _consume(servers, s.topic_processed, len(records), 180)
-        dlq = await _consume(servers, s.topic_dlq, len(BAD), 30)
-        events = await _consume(servers, s.topic_events, 1, 30)
-        # Everything is in once processed records are: read the rest without waiting long.
-        events = await _consume(servers, s.topic_events, 10_000, 5)
-        return processed, dlq, events
-
-    processed, dlq, events = asyncio.run(run())
+    produce(servers, s.topic_articles, records)
+    processed = consume(servers, s.topic_processed, len(records), 180)
+    dlq = consume(servers, s.topic_dlq, len(BAD), 30)
+    # Everything is in once processed records are.
+    events = read_all(servers, s.topic_events)
     return articles, records, processed, dlq, events
 
 
@@ -128,7 +95,7 @@ def test_events_are_routed_by_quad_category(worker, traffic):
     parsed = [DiplomaticEvent.model_validate_json(m.value) for m in events]
     topic = worker.settings.routed_topic(parsed[0].quad_category)
     expected = [e.event_id for e in parsed if e.quad_category == parsed[0].quad_category]
-    routed = asyncio.run(_consume(worker.settings.bootstrap_servers, topic, len(expected), 30))
+    routed = consume(worker.settings.bootstrap_servers, topic, len(expected), 30)
     assert sorted(DiplomaticEvent.model_validate_json(m.value).event_id for m in routed) == sorted(
         expected
     )
