@@ -241,6 +241,19 @@ def build() -> Dashboard:
         )
         .with_panel(
             timeseries(
+                "Extraction process replacements",
+                "short",
+                "Extraction processes killed after the time limit per article (timeout) or "
+                "found dead (crash) and replaced; each costs a model load.",
+                query(
+                    f"sum by (cause) (increase({m}_worker_pool_restarts_total{{{JOB}}}[{RATE}]))",
+                    "{{cause}}",
+                    "A",
+                ),
+            )
+        )
+        .with_panel(
+            timeseries(
                 "CPU",
                 "percentunit",
                 "CPU of the worker's event loop process and of each extraction process "
