@@ -87,6 +87,10 @@ def extract(
                 warn(f"{source}:{number}: skipped: {item}")
                 continue
             read += 1
+            reason = extractor.skip_reason(item)
+            if reason is not None:
+                warn(f"{source}:{number}: article {item.id} skipped: {reason}")
+                continue
             for event in extractor.extract(item):
                 sys.stdout.write(event.model_dump_json() + "\n")
             progress.advance(task)

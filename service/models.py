@@ -169,8 +169,13 @@ class ProcessedRecord(BaseModel):
 
     schema_version: Literal["1.0"] = "1.0"
     article_id: str | None = Field(description="Null when the input could not be decoded.")
-    status: Literal["ok", "dead_letter"]
-    reason: str | None = Field(default=None, description="Dead-letter reason when not ok.")
+    status: Literal["ok", "dead_letter", "skipped"] = Field(
+        description="ok: coded (events or none); dead_letter: on articles.dlq; skipped: not "
+        "coded on purpose (reason not_english)."
+    )
+    reason: str | None = Field(
+        default=None, description="Dead-letter reason, or why the article was skipped."
+    )
     event_count: int = Field(ge=0)
     event_ids: list[str] = Field(default_factory=list)
     source_topic: str

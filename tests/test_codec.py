@@ -8,6 +8,7 @@ import pytest
 from service import codec
 from service.codec import DeadLetterReason, DecodeError
 from service.models import DiplomaticEvent
+from tests.bad_inputs import CORPUS, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES
 
 LIMIT = 1_000_000
 
@@ -87,3 +88,16 @@ def test_publication_time_comes_out_as_it_was_sent():
         article = codec.decode_article(value, 10_000, 10_000)
         assert type(article.published_at) is kind
         assert article.published_at.isoformat() == sent
+
+
+@pytest.mark.parametrize("bad", [b for b in CORPUS if b.outcome == "dead_letter"], ids=str)
+def test_bad_input_corpus_dead_letters(bad):
+    with pytest.raises(DecodeError) as raised:
+        codec.decode_article(bad.value, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES)
+    assert raised.value.reason.value == bad.reason
+    assert 0 < len(raised.value.detail) <= 500
+
+
+@pytest.mark.parametrize("bad", [b for b in CORPUS if b.outcome != "dead_letter"], ids=str)
+def test_bad_input_corpus_decodes_what_is_coded_or_skipped(bad):
+    assert codec.decode_article(bad.value, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES).text.strip()

@@ -1,5 +1,8 @@
 """The extraction core, assembled in one place: Article in, DiplomaticEvents out.
 
+    language_gate              English or skipped           (language_gate.py, asked first)
+    text_cleaner               markup, control characters   (text_cleaner.py)
+    candidate_filter           sentences worth parsing      (candidate_filter.py)
     spaCy model (tokens, tags, parse, entities)
       -> actor_recognizer      names and agent words        (actor_recognizer.py)
     per sentence:
@@ -39,11 +42,13 @@ from service.extraction import (
     formatter,
     geolocation,
     intent,
+    language_gate,
     modality,
     numeric_backend,
     participants,
     sentence_classifier,
     tag_mapper,
+    text_cleaner,
 )
 from service.extraction import actor_recognizer as _actor_recognizer  # registers the factory
 from service.extraction import entity_recognizer as _entity_recognizer  # registers the factory
@@ -108,6 +113,11 @@ class EventExtractor:
     def extract(self, article: Article) -> list[DiplomaticEvent]:
         return next(self.extract_many([article]))
 
+    def skip_reason(self, article: Article) -> str | None:
+        """Why the article is not to be coded (``not_english``), or None. Callers ask
+        before ``extract``: the coder itself would code whatever it is given."""
+        return language_gate.skip_reason(article)
+
     def extract_in_steps(self, article: Article) -> Generator[None, None, list[DiplomaticEvent]]:
         """``extract`` as a generator that pauses after the filter, after each parser group
         and every few sentences while coding: a caller can run a long article in slices of
@@ -125,7 +135,7 @@ class EventExtractor:
         return [_in_article(e, selection) for e in events]
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
-        batch = list(articles)
+        batch = [_cleaned(a) for a in articles]
         selections = [self.filter.select(a.text) for a in batch]
         parsed = self._parse(piece for s in selections for piece in s.pieces)
         for article, selection in zip(batch, selections, strict=True):
@@ -251,6 +261,12 @@ def _code_trigger(
         )
         out.append(_Draft(candidate, attribution))
     return out
+
+
+def _cleaned(article: Article) -> Article:
+    """The article with markup and control characters blanked (offsets unchanged)."""
+    text = text_cleaner.clean(article.text)
+    return article if text == article.text else article.model_copy(update={"text": text})
 
 
 def _joined(docs: list[Doc]) -> Doc:

@@ -24,6 +24,12 @@ ARTICLES_FAILED = Counter(
     "Input records sent to the dead-letter topic, by reason.",
     ["reason"],
 )
+ARTICLES_SKIPPED = Counter(
+    f"{PREFIX}_articles_skipped_total",
+    "Articles not coded on purpose (not_english), by reason; each has its processed record.",
+    ["reason"],
+)
+ARTICLES_SKIPPED.labels(reason="not_english")  # the series exists from the start
 EVENTS_PUBLISHED = Counter(
     f"{PREFIX}_events_published_total",
     "Event messages acknowledged by the broker, by PLOVER event type and topic.",

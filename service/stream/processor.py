@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from service import __version__, codec
 from service.codec import DeadLetterReason, DecodeError
@@ -99,10 +99,17 @@ class RecordProcessor:
         article_id = item.article.id if item.article else None
         key = article_id or f"{record.topic}/{record.partition}/{record.offset}"
         done = time.perf_counter()
+        skipped = item.outcome.skipped if item.outcome else None
+        status: Literal["ok", "dead_letter", "skipped"] = "ok"
+        why: str | None = None
+        if item.failure:
+            status, why = "dead_letter", item.failure[0].value
+        elif skipped:
+            status, why = "skipped", skipped
         processed = ProcessedRecord(
             article_id=article_id,
-            status="dead_letter" if item.failure else "ok",
-            reason=item.failure[0].value if item.failure else None,
+            status=status,
+            reason=why,
             event_count=len(event_ids),
             event_ids=event_ids,
             source_topic=record.topic,
@@ -124,6 +131,8 @@ class RecordProcessor:
             metrics.EVENTS_PUBLISHED.labels(event_type=event_type, topic=topic).inc()
         if item.failure:
             metrics.ARTICLES_FAILED.labels(reason=item.failure[0].value).inc()
+        elif skipped:
+            metrics.ARTICLES_SKIPPED.labels(reason=skipped).inc()
         else:
             metrics.ARTICLES_PROCESSED.inc()
         metrics.END_TO_END_SECONDS.observe(time.perf_counter() - item.received)

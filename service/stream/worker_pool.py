@@ -85,6 +85,7 @@ class Outcome:
     error: str | None
     seconds: float
     reason: DeadLetterReason | None = None
+    skipped: str | None = None  # not coded, on purpose (``not_english``)
 
     @classmethod
     def failed(
@@ -98,9 +99,22 @@ def _error(exc: Exception) -> str:
 
 
 def _extract_batch(articles: Sequence[Article]) -> list[Outcome]:
+    """The articles to be coded through ``_code_batch``; the others skipped."""
+    assert _extractor is not None
+    reasons = [_extractor.skip_reason(a) for a in articles]
+    coded = iter(_code_batch([a for a, r in zip(articles, reasons, strict=True) if r is None]))
+    return [
+        next(coded) if reason is None else Outcome(article.id, [], None, 0.0, skipped=reason)
+        for article, reason in zip(articles, reasons, strict=True)
+    ]
+
+
+def _code_batch(articles: Sequence[Article]) -> list[Outcome]:
     """The batch through ``extract_many`` (one parser call for all); an article that
     raises is coded again on its own, so that it sinks no other."""
     assert _extractor is not None
+    if not articles:
+        return []
     started = time.perf_counter()
     try:
         coded = list(_extractor.extract_many(articles))
@@ -129,6 +143,9 @@ def _extract_one(article: Article) -> Outcome:
 def _begin_long(article: Article, budget: float, limit: float) -> Outcome | None:
     global _long
     assert _extractor is not None
+    reason = _extractor.skip_reason(article)
+    if reason is not None:
+        return Outcome(article.id, [], None, 0.0, skipped=reason)
     _long = (article, _extractor.extract_in_steps(article), 0.0)
     return _continue_long(budget, limit)
 

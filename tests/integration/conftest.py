@@ -25,6 +25,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from service.benchmark.stream import free_port, worker_environment
 from service.settings import Settings
+from tests import bad_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT_INJECTION = ROOT / "tests" / "fault_injection"
@@ -82,7 +83,8 @@ def running_worker(
     env = worker_environment(bootstrap_servers, run, port)
     env.update(
         {
-            "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": "20000",
+            "DIPLOMATIC_EVENTS_MAX_TEXT_BYTES": str(bad_inputs.MAX_TEXT_BYTES),
+            "DIPLOMATIC_EVENTS_MAX_MESSAGE_BYTES": str(bad_inputs.MAX_MESSAGE_BYTES),
             "DIPLOMATIC_EVENTS_LAG_INTERVAL_SECONDS": "1",
             "DIPLOMATIC_EVENTS_BATCH_SIZE": "8",
             # Static membership, as on Kubernetes (the pod's name).
@@ -163,17 +165,26 @@ def _settings_from(env: dict[str, str]) -> Settings:
 # --- Kafka from the tests' side -----------------------------------------------------------
 
 
-def produce(servers: str, topic: str, records: list[tuple[bytes | None, bytes]]) -> None:
-    async def run() -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
+def produce(
+    servers: str, topic: str, records: list[tuple[bytes | None, bytes | None]]
+) -> list[tuple[int, int]]:
+    """Publishes the records in order; their (partition, offset)."""
+
+    async def run() -> list[tuple[int, int]]:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=servers, acks="all", max_request_size=2_000_000
+        )
         await producer.start()
         try:
+            sent = []
             for key, value in records:
-                await producer.send_and_wait(topic, value, key=key)
+                metadata = await producer.send_and_wait(topic, value, key=key)
+                sent.append((metadata.partition, metadata.offset))
+            return sent
         finally:
             await producer.stop()
 
-    asyncio.run(run())
+    return asyncio.run(run())
 
 
 def consume(servers: str, topic: str, expected: int, timeout: float) -> list[ConsumerRecord]:

@@ -4,69 +4,105 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 
 import pytest
 
 from service.models import Article, DiplomaticEvent, ProcessedRecord
+from tests.bad_inputs import CORPUS
 from tests.conftest import SEED
 from tests.integration.conftest import consume, produce, read_all
 
 pytestmark = pytest.mark.integration
 
-BAD = {
-    "invalid-json": (b"{this is not json", "invalid_json"),
-    "not-an-object": (b"[1, 2, 3]", "not_an_object"),
-    "missing-id": (json.dumps({"text": "An article without an id."}).encode(), "invalid_article"),
-    "wrong-types": (json.dumps({"id": 42, "text": {"a": 1}}).encode(), "invalid_article"),
-    "empty-text": (json.dumps({"id": "empty", "text": "   "}).encode(), "invalid_article"),
-    "invalid-utf8": (b'{"id": "x", "text": "\xff\xfe"}', "invalid_utf8"),
-    "too-long": (json.dumps({"id": "long", "text": "word " * 5000}).encode(), "text_too_long"),
-}
-
 
 @pytest.fixture(scope="module")
 def traffic(worker):
-    """Publish the sample articles and the bad records once; collect every output."""
+    """Publish the sample articles and the bad-input corpus once; collect every output."""
     servers, s = worker.settings.bootstrap_servers, worker.settings
     articles = [Article.model_validate_json(line) for line in SEED.read_text().splitlines()]
     records = [(a.id.encode(), a.model_dump_json().encode()) for a in articles]
-    records += [(name.encode(), value) for name, (value, _) in BAD.items()]
+    records += [(bad.name.encode(), bad.value) for bad in CORPUS]
 
-    produce(servers, s.topic_articles, records)
+    positions = produce(servers, s.topic_articles, records)
     processed = consume(servers, s.topic_processed, len(records), 180)
-    dlq = consume(servers, s.topic_dlq, len(BAD), 30)
+    dead = [bad for bad in CORPUS if bad.outcome == "dead_letter"]
+    dlq = consume(servers, s.topic_dlq, len(dead), 30)
     # Everything is in once processed records are.
     events = read_all(servers, s.topic_events)
-    return articles, records, processed, dlq, events
+    corpus_at = dict(zip(positions[len(articles) :], CORPUS, strict=True))
+    return articles, records, processed, dlq, events, corpus_at
 
 
 def test_every_article_is_accounted_for(traffic):
-    articles, records, processed, _, _ = traffic
+    articles, records, processed, _, _, _ = traffic
     assert len(processed) == len(records)
     parsed = [ProcessedRecord.model_validate_json(m.value) for m in processed]
     ok = {p.article_id for p in parsed if p.status == "ok"}
-    assert ok == {a.id for a in articles}
-    dead = [p for p in parsed if p.status == "dead_letter"]
-    assert len(dead) == len(BAD)
-    assert all(p.reason for p in dead)
+    assert {a.id for a in articles} <= ok
+
+
+def test_every_bad_input_has_its_documented_outcome(traffic):
+    _, _, processed, _, _, corpus_at = traffic
+    outcomes = {}
+    for message in processed:
+        record = ProcessedRecord.model_validate_json(message.value)
+        position = (record.source_partition, record.source_offset)
+        if position in corpus_at:
+            outcomes[corpus_at[position].name] = (record.status, record.reason)
+    assert outcomes == {bad.name: (bad.outcome, bad.reason) for bad in CORPUS}
 
 
 def test_dead_letters_keep_original_bytes_and_say_why(worker, traffic):
-    _, _, _, dlq, _ = traffic
+    _, _, _, dlq, _, _ = traffic
+    dead = {bad.name: bad for bad in CORPUS if bad.outcome == "dead_letter"}
     by_key = {m.key.decode(): m for m in dlq}
-    assert set(by_key) == set(BAD)
-    for name, (value, reason) in BAD.items():
+    assert set(by_key) == set(dead)
+    for name, bad in dead.items():
         message = by_key[name]
         headers = {k: v.decode() for k, v in message.headers}
-        assert message.value == value
-        assert headers["dlq-reason"] == reason
-        assert headers["dlq-error"]
+        assert message.value == bad.value
+        assert headers["dlq-reason"] == bad.reason
+        assert 0 < len(headers["dlq-error"]) <= 500
         assert headers["dlq-source-topic"] == worker.settings.topic_articles
         assert int(headers["dlq-source-offset"]) >= 0
 
 
+def test_markup_and_control_characters_are_coded_as_the_plain_article(traffic):
+    articles, _, _, _, events, corpus_at = traffic
+    sent = {bad.name: json.loads(bad.value) for bad in corpus_at.values() if bad.outcome == "ok"}
+    parsed = [DiplomaticEvent.model_validate_json(m.value) for m in events]
+
+    def dyads(article_id: str) -> set[tuple]:
+        # What the events say; mention texts may differ by the blanks themselves.
+        return {
+            (e.event_type, e.actor.country, e.recipient and e.recipient.country, e.modality)
+            for e in parsed
+            if e.article_id == article_id
+        }
+
+    for name, article_id in (("html-markup", "html"), ("control-characters", "control")):
+        assert dyads(article_id) == dyads(articles[0].id), name
+        coded = [e for e in parsed if e.article_id == article_id]
+        text = sent[name]["text"]
+        for event in coded:
+            trigger = event.evidence.trigger
+            assert text[trigger.start : trigger.end] == trigger.text  # offsets as sent
+
+
+def test_a_duplicate_article_id_is_coded_again_with_the_same_event_ids(traffic):
+    articles, _, processed, _, _, _ = traffic
+    twice = [
+        record
+        for record in (ProcessedRecord.model_validate_json(m.value) for m in processed)
+        if record.article_id == articles[0].id
+    ]
+    assert len(twice) == 2 and all(r.status == "ok" for r in twice)
+    assert twice[0].event_ids == twice[1].event_ids and twice[0].event_ids
+
+
 def test_seed_events_come_out_with_cloudevents_headers(traffic):
-    _, _, _, _, events = traffic
+    _, _, _, _, events, _ = traffic
     parsed = [(m, DiplomaticEvent.model_validate_json(m.value)) for m in events]
     seed = [e for _, e in parsed if e.article_id == "seed-article-rok-us-call"]
     dyads = {
@@ -91,7 +127,7 @@ def test_seed_events_come_out_with_cloudevents_headers(traffic):
 
 
 def test_events_are_routed_by_quad_category(worker, traffic):
-    _, _, _, _, events = traffic
+    _, _, _, _, events, _ = traffic
     parsed = [DiplomaticEvent.model_validate_json(m.value) for m in events]
     topic = worker.settings.routed_topic(parsed[0].quad_category)
     expected = [e.event_id for e in parsed if e.quad_category == parsed[0].quad_category]
@@ -102,7 +138,7 @@ def test_events_are_routed_by_quad_category(worker, traffic):
 
 
 def test_metrics_endpoint_after_traffic(worker, traffic):
-    articles, records, _, _, events = traffic
+    articles, records, _, _, events, _ = traffic
     deadline = time.monotonic() + 30
     text = ""
     while time.monotonic() < deadline:
@@ -116,14 +152,20 @@ def test_metrics_endpoint_after_traffic(worker, traffic):
         if line and not line.startswith("#"):
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
+    outcomes = Counter((bad.outcome, bad.reason) for bad in CORPUS)
+    coded = len(articles) + outcomes["ok", None]
+    skipped = outcomes["skipped", "not_english"]
     assert samples["diplomatic_events_articles_consumed_total"] == len(records)
-    assert samples["diplomatic_events_articles_processed_total"] == len(articles)
-    assert samples['diplomatic_events_articles_failed_total{reason="invalid_json"}'] == 1
+    assert samples["diplomatic_events_articles_processed_total"] == coded
+    for (outcome, reason), count in outcomes.items():
+        if outcome == "dead_letter":
+            assert samples[f'diplomatic_events_articles_failed_total{{reason="{reason}"}}'] == count
+    assert samples['diplomatic_events_articles_skipped_total{reason="not_english"}'] == skipped
     published = sum(
         v for k, v in samples.items() if k.startswith("diplomatic_events_events_published_total{")
     )
     assert published == 2 * len(events)  # every event goes to the main and a routed topic
-    assert samples["diplomatic_events_extraction_duration_seconds_count"] == len(articles)
+    assert samples["diplomatic_events_extraction_duration_seconds_count"] == coded + skipped
     assert samples["diplomatic_events_end_to_end_latency_seconds_count"] == len(records)
     assert samples["diplomatic_events_batch_size_count"] >= 1
     assert "diplomatic_events_worker_pool_queue_depth" in samples
