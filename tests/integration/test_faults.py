@@ -234,6 +234,8 @@ def own_broker(tmp_path_factory) -> Iterator[Broker]:
         "KAFKA_PORT": str(port),
         "KAFKA_CONTROLLER_PORT": str(free_port()),
         "KAFKA_SASL_PORT": str(free_port()),
+        "KAFKA_SASL_SSL_PORT": str(free_port()),
+        "KAFKA_SSL_PORT": str(free_port()),
     }
     broker = Broker(env, f"127.0.0.1:{port}")
     broker.start()

@@ -1,14 +1,18 @@
-"""SASL/SCRAM against the local broker's SASL listener (scripts/kafka): the worker
-connects with a user name and a password read from a secret file, codes an article sent
-over SASL, and the password shows up in no log, metric or settings output; a wrong
-password is refused by the broker."""
+"""SASL/SCRAM and TLS against the local broker's listeners (scripts/kafka): the worker
+connects with a user name and a password read from a secret file - over plain TCP and
+over TLS checked against the broker's test CA, as in production - codes an article sent
+the same way, and the password shows up in no log, metric or settings output; a wrong
+password is refused by the broker. Mutual TLS: a client certificate opens the SSL
+listener, and none, or an unknown CA, does not."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +25,18 @@ from service import kafka_security
 from service.models import Article, ProcessedRecord
 from service.settings import Settings
 from tests.conftest import SEED
-from tests.integration.conftest import RunningWorker, running_worker
+from tests.integration.conftest import ROOT, RunningWorker, running_worker
 
 pytestmark = pytest.mark.integration
 
-SASL_BOOTSTRAP = f"127.0.0.1:{os.environ.get('KAFKA_SASL_PORT', '9094')}"
 USER = os.environ.get("KAFKA_SASL_USERNAME", "diplomatic-events")
 PASSWORD = os.environ.get("KAFKA_SASL_PASSWORD", "local-broker-only")
+TLS = Path(os.environ.get("KAFKA_HOME", ROOT / ".cache" / "kafka")) / "tls"
+LISTENERS = {
+    "SASL_PLAINTEXT": f"127.0.0.1:{os.environ.get('KAFKA_SASL_PORT', '9094')}",
+    "SASL_SSL": f"127.0.0.1:{os.environ.get('KAFKA_SASL_SSL_PORT', '9095')}",
+    "SSL": f"127.0.0.1:{os.environ.get('KAFKA_SSL_PORT', '9096')}",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,26 +47,27 @@ def secret_file(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def sasl_worker(bootstrap_servers, tmp_path_factory, secret_file) -> Iterator[RunningWorker]:
+@pytest.fixture(scope="module", params=["SASL_PLAINTEXT", "SASL_SSL"])
+def sasl_worker(
+    request, bootstrap_servers, tmp_path_factory, secret_file
+) -> Iterator[RunningWorker]:
     extra = {
-        "KAFKA_BOOTSTRAP_SERVERS": SASL_BOOTSTRAP,
-        "DIPLOMATIC_EVENTS_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_BOOTSTRAP_SERVERS": LISTENERS[request.param],
+        "DIPLOMATIC_EVENTS_SECURITY_PROTOCOL": request.param,
         "DIPLOMATIC_EVENTS_SASL_MECHANISM": "SCRAM-SHA-512",
         "DIPLOMATIC_EVENTS_SASL_USERNAME": USER,
         "DIPLOMATIC_EVENTS_SASL_PASSWORD_FILE": str(secret_file),
     }
+    if request.param == "SASL_SSL":
+        extra["DIPLOMATIC_EVENTS_SSL_CAFILE"] = str(TLS / "ca.pem")
     with running_worker(bootstrap_servers, tmp_path_factory, extra) as running:
         yield running
 
 
 def _client_settings(worker: RunningWorker, password: str = PASSWORD) -> Settings:
-    """The worker's topics, reached as a SASL client with ``password``."""
+    """The worker's topics, reached the worker's way with ``password``."""
     return worker.settings.model_copy(
         update={
-            "bootstrap_servers": SASL_BOOTSTRAP,
-            "security_protocol": "SASL_PLAINTEXT",
-            "sasl_username": USER,
             "sasl_password_file": None,
             "sasl_password": SecretStr(password),
         }
@@ -67,10 +77,11 @@ def _client_settings(worker: RunningWorker, password: str = PASSWORD) -> Setting
 def test_worker_codes_an_article_over_sasl(sasl_worker):
     settings = _client_settings(sasl_worker)
     options = kafka_security.client_options(settings)
+    servers = settings.bootstrap_servers
     article = Article.model_validate_json(SEED.read_text().splitlines()[0])
 
     async def run() -> list[ProcessedRecord]:
-        producer = AIOKafkaProducer(bootstrap_servers=SASL_BOOTSTRAP, acks="all", **options)
+        producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", **options)
         await producer.start()
         try:
             await producer.send_and_wait(
@@ -80,7 +91,7 @@ def test_worker_codes_an_article_over_sasl(sasl_worker):
             await producer.stop()
         consumer = AIOKafkaConsumer(
             settings.topic_processed,
-            bootstrap_servers=SASL_BOOTSTRAP,
+            bootstrap_servers=servers,
             auto_offset_reset="earliest",
             **options,
         )
@@ -109,20 +120,75 @@ def test_the_password_is_in_no_log_metric_or_settings_output(sasl_worker):
     assert '"sasl_password": "**********"' in shown.stdout
 
 
-def test_a_wrong_password_is_refused(sasl_worker):
-    options = kafka_security.client_options(_client_settings(sasl_worker, "not-the-password"))
+def _connect(settings: Settings) -> None:
+    """Starts a producer with the service's client options; raises when refused."""
+    options = kafka_security.client_options(settings)
 
     async def connect() -> None:
         producer = AIOKafkaProducer(
-            bootstrap_servers=SASL_BOOTSTRAP, request_timeout_ms=5000, **options
+            bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=5000, **options
         )
         try:
             await asyncio.wait_for(producer.start(), 30)
         finally:
             await producer.stop()
 
+    asyncio.run(connect())
+
+
+def test_a_wrong_password_is_refused(sasl_worker):
     with pytest.raises((KafkaConnectionError, KafkaError)):
-        asyncio.run(connect())
+        _connect(_client_settings(sasl_worker, "not-the-password"))
+
+
+def _mutual_tls(**files: Path) -> Settings:
+    return Settings().model_copy(
+        update={
+            "bootstrap_servers": LISTENERS["SSL"],
+            "security_protocol": "SSL",
+            **{f"ssl_{name}": path for name, path in files.items()},
+        }
+    )
+
+
+def test_mutual_tls_with_the_client_certificate():
+    settings = _mutual_tls(
+        cafile=TLS / "ca.pem", certfile=TLS / "client.pem", keyfile=TLS / "client.key"
+    )
+    topic = f"tls-{uuid.uuid4().hex[:8]}"
+    options = kafka_security.client_options(settings)
+
+    async def round_trip() -> bytes:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, **options)
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, b"over TLS")
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=settings.bootstrap_servers,
+            auto_offset_reset="earliest",
+            **options,
+        )
+        await consumer.start()
+        try:
+            return (await asyncio.wait_for(consumer.getone(), 60)).value
+        finally:
+            await consumer.stop()
+
+    assert asyncio.run(round_trip()) == b"over TLS"
+
+
+def test_tls_without_a_client_certificate_is_refused():
+    with pytest.raises((KafkaConnectionError, KafkaError, ssl.SSLError, OSError)):
+        _connect(_mutual_tls(cafile=TLS / "ca.pem"))
+
+
+def test_a_broker_certificate_from_an_unknown_ca_is_refused():
+    """Without the test CA the client does not trust the broker: verification is on."""
+    with pytest.raises((KafkaConnectionError, KafkaError, ssl.SSLError, OSError)):
+        _connect(_mutual_tls(certfile=TLS / "client.pem", keyfile=TLS / "client.key"))
 
 
 def test_sasl_without_credentials_is_a_configuration_error():
