@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench ops lock
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench soak ops lock
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -36,6 +36,9 @@ classifier:  ## retrain the sentence classifier from service/data/training
 bench:       ## throughput and latency (starts the local broker); report in bench-report/
 	scripts/kafka start
 	.venv/bin/diplomatic-events bench --out bench-report
+
+soak:        ## 10 minutes at 80 % of saturation: RSS and lag flat? (not in CI); soak-report/
+	scripts/soak --out soak-report
 
 eval:        ## accuracy on PLOVER GSR and the own test set (report in eval-report/)
 	.venv/bin/diplomatic-events eval --out eval-report

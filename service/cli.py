@@ -285,7 +285,9 @@ def bench(
     ] = None,
     phase_seconds: Annotated[float, typer.Option(help="Length of each fixed-rate phase")] = 30.0,
     stream: Annotated[bool, typer.Option(help="Also run the service through Kafka")] = True,
-    soak_seconds: Annotated[float, typer.Option(help="Memory soak at 50% load (0: none)")] = 0,
+    soak_seconds: Annotated[
+        float, typer.Option(help="Soak at 80% load after the phases (0: none; see `soak`)")
+    ] = 0,
     model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
 ) -> None:
     """Throughput, latency and cost: spaCy baseline, extraction core, the service via Kafka."""
@@ -307,6 +309,42 @@ def bench(
     for path in report.write(results, out):
         err.print(f"wrote {path}")
     print(report.markdown(results))
+
+
+@cli.command()
+def soak(
+    corpus: Annotated[Path, typer.Option(help="JSON Lines of articles")] = Path(
+        "bench/corpus/news-mix.jsonl"
+    ),
+    out: Annotated[Path, typer.Option(help="Folder for soak.json and soak.md")] = Path(
+        "soak-report"
+    ),
+    seconds: Annotated[float, typer.Option(help="Length of the soak")] = 600,
+    load: Annotated[float, typer.Option(help="Offered load, a fraction of saturation")] = 0.8,
+    model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
+) -> None:
+    """A worker at LOAD of its saturation rate for SECONDS: exits 1 when a process's RSS
+    grows by 10 % or more, or the consumer lag grows."""
+    from service.benchmark import corpus as bench_corpus
+    from service.benchmark import report, runner
+    from service.settings import get_settings
+
+    settings = get_settings()
+    options = runner.Options(
+        model=model or settings.model,
+        bootstrap=settings.bootstrap_servers,
+        soak_seconds=seconds,
+        soak_load=load,
+    )
+    results = runner.soak(bench_corpus.load(corpus, 0), options, say=err.print)
+    for path in report.write_soak(results, out):
+        err.print(f"wrote {path}")
+    print(report.soak_markdown(results))
+    failures = runner.soak_failures(results.soak)
+    for failure in failures:
+        warn(failure)
+    if failures:
+        raise typer.Exit(1)
 
 
 @cli.command("settings")

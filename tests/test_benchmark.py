@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.benchmark import corpus, offline, report, runner
+from service.benchmark import corpus, offline, report, runner, stream
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,3 +40,40 @@ def test_offline_core_runs_in_a_process_of_its_own():
     # Its own peak: the model and four articles, not whatever this test process holds.
     assert 150 < run.peak_rss_mb < 800
     assert sum(int(r["articles"]) for r in rows) == 4
+
+
+def test_backlog_counts_articles_produced_and_not_yet_processed():
+    phase = stream.Phase(
+        "soak",
+        2.0,
+        4,
+        4.0,
+        [500.0, 2500.0, 600.0, 400.0],
+        [100] * 4,
+        produced_ms=[0, 500, 1000, 1500],
+        processed_ms=[500, 3000, 1600, 1900],
+    )
+    assert phase.backlog(step_seconds=0.5) == [
+        (0.0, 1),
+        (0.5, 1),  # the first is processed as the second is produced
+        (1.0, 2),
+        (1.5, 3),
+        (2.0, 1),
+        (2.5, 1),
+        (3.0, 0),
+    ]
+
+
+def _soak(growth: float, lag_first: float, lag_last: float) -> dict:
+    return {
+        "offered_per_s": 20.0,
+        "processes": [{"role": "extraction", "rss_growth_percent": growth}],
+        "lag_mean_first_tenth": lag_first,
+        "lag_mean_last_tenth": lag_last,
+    }
+
+
+def test_soak_targets():
+    assert runner.soak_failures(_soak(1.6, 3.0, 20.0)) == []
+    assert runner.soak_failures(_soak(10.0, 3.0, 4.0)) == ["extraction: RSS grew 10.0 %"]
+    assert runner.soak_failures(_soak(2.0, 3.0, 60.0)) == ["lag grew: 3.0 -> 60.0 articles"]

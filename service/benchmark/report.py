@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from service.benchmark.runner import LONG_WORDS, Results
 
@@ -71,24 +72,50 @@ def markdown(results: Results) -> str:
                     f"{p['cpu_seconds']} |"
                 )
     if results.soak:
-        s = results.soak
-        lines += [
-            "",
-            f"Soak: {s['seconds']} s, {s['articles']} articles at {s['offered_per_s']} "
-            f"articles/s, p99 {s['p99_ms']} ms.",
-            "",
-            "| soak: process | RSS MB, first tenth | RSS MB, last tenth | growth % | peak MB |",
-            "|---|---|---|---|---|",
-        ]
-        for p in s["processes"]:
-            lines.append(
-                f"| {p['role']} | {p['rss_mb_first_tenth']} | {p['rss_mb_last_tenth']} | "
-                f"{p['rss_growth_percent']} | {p['peak_rss_mb']} |"
-            )
+        lines += _soak_lines(results.soak)
     if results.ratios:
         lines += ["", "| ratio | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in results.ratios.items()]
     return "\n".join(lines) + "\n"
+
+
+def _soak_lines(s: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        f"Soak: {s['seconds']} s, {s['articles']} articles at {s['offered_per_s']} "
+        f"articles/s ({s.get('load', 0.5):.0%} of saturation), p99 {s['p99_ms']} ms; "
+        f"lag (articles produced, not yet processed) {s.get('lag_mean_first_tenth', '-')} "
+        f"in the first tenth, {s.get('lag_mean_last_tenth', '-')} in the last, "
+        f"{s.get('lag_max', '-')} at most.",
+        "",
+        "| soak: process | RSS MB, first tenth | RSS MB, last tenth | growth % | peak MB |",
+        "|---|---|---|---|---|",
+    ]
+    for p in s["processes"]:
+        lines.append(
+            f"| {p['role']} | {p['rss_mb_first_tenth']} | {p['rss_mb_last_tenth']} | "
+            f"{p['rss_growth_percent']} | {p['peak_rss_mb']} |"
+        )
+    return lines
+
+
+def soak_markdown(results: Results) -> str:
+    m = results.machine
+    full = results.stream[0]
+    lines = [
+        f"Machine: {m['cpus']} CPUs, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}; "
+        f"diplomatic-events {m['diplomatic_events']}.",
+        f"Saturation (1 extraction process): {full['articles_per_s']} articles/s.",
+    ]
+    return "\n".join(lines + _soak_lines(results.soak)) + "\n"
+
+
+def write_soak(results: Results, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "soak.json", out / "soak.md"]
+    paths[0].write_text(json.dumps(asdict(results), indent=2) + "\n", encoding="utf-8")
+    paths[1].write_text(soak_markdown(results), encoding="utf-8")
+    return paths
 
 
 def latency_png(results: Results, path: Path) -> None:

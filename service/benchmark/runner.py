@@ -28,6 +28,7 @@ class Options:
     stream: bool = True
     bootstrap: str = "127.0.0.1:9092"
     soak_seconds: float = 0.0
+    soak_load: float = 0.8  # of the saturation rate
     batch: int = offline.BATCH
 
 
@@ -173,8 +174,9 @@ def _soak(
     corpus: Corpus,
     saturation: float,
 ) -> dict[str, Any]:
-    """Half the saturation rate for ``soak_seconds``: is memory flat?"""
-    rate = 0.5 * saturation
+    """``soak_load`` of the saturation rate for ``soak_seconds``: do memory and lag stay
+    flat?"""
+    rate = options.soak_load * saturation
     began = time.monotonic()
     phase = asyncio.run(
         stream.run_phase(
@@ -204,10 +206,69 @@ def _soak(
                 "peak_rss_mb": round(max(sizes.get(pid, 0.0) for sizes in series), 1),
             }
         )
+    backlog = phase.backlog()
+    part = max(1, len(backlog) // 10)
+    lag_first = sum(n for _, n in backlog[:part]) / part
+    lag_last = sum(n for _, n in backlog[-part:]) / part
     return {
         "seconds": round(phase.seconds, 1),
         "articles": phase.articles,
         "offered_per_s": round(rate, 2),
+        "load": options.soak_load,
         "p99_ms": round(phase.percentile(0.99), 1),
         "processes": processes,
+        # Articles produced and not yet processed, sampled every 5 s (the end of the phase,
+        # where production stops and the backlog drains, is in the last tenth).
+        "lag_mean_first_tenth": round(lag_first, 1),
+        "lag_mean_last_tenth": round(lag_last, 1),
+        "lag_max": max((n for _, n in backlog), default=0),
+        "lag_series": backlog,
     }
+
+
+def soak(corpus: Corpus, options: Options, say: Any = print) -> Results:
+    """One worker process: its saturation rate (the corpus twice at full speed), then
+    ``soak_load`` of it for ``soak_seconds``."""
+    results = Results(machine(), {"articles": len(corpus.articles), "words": corpus.total_words})
+    with tempfile.TemporaryDirectory(prefix="soak-") as scratch:
+        worker = stream.start_worker(options.bootstrap, 1, Path(scratch))
+        sampler = stream.Sampler(worker.process.pid)
+        sampler.start()
+        try:
+            say("soak: saturation rate")
+            full = asyncio.run(
+                stream.run_phase(
+                    options.bootstrap,
+                    worker,
+                    _cycle(corpus.articles, FULL_SPEED_PASSES * len(corpus.articles)),
+                    None,
+                    "full speed",
+                )
+            )
+            say(
+                f"soak: {full.throughput:.1f} articles/s; {options.soak_seconds:.0f} s at "
+                f"{options.soak_load:.0%} of it"
+            )
+            results.stream.append(_phase_row(1, full, sampler.usage))
+            results.soak = _soak(options, worker, sampler, corpus, full.throughput)
+        finally:
+            sampler.stop()
+            stream.stop_worker(worker)
+    return results
+
+
+def soak_failures(soak: dict[str, Any], max_rss_growth: float = 10.0) -> list[str]:
+    """What the soak's targets say: RSS growth under ``max_rss_growth`` % per process, and
+    no lag growth (the backlog's last tenth, which includes draining it, no higher than
+    its first tenth plus two seconds of input)."""
+    failures = [
+        f"{p['role']}: RSS grew {p['rss_growth_percent']} %"
+        for p in soak["processes"]
+        if p["rss_growth_percent"] >= max_rss_growth
+    ]
+    allowed = soak["lag_mean_first_tenth"] + 2 * soak["offered_per_s"]
+    if soak["lag_mean_last_tenth"] > allowed:
+        failures.append(
+            f"lag grew: {soak['lag_mean_first_tenth']} -> {soak['lag_mean_last_tenth']} articles"
+        )
+    return failures

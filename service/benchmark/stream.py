@@ -173,6 +173,25 @@ class Phase:
     seconds: float  # first record produced -> last processed record published
     latencies_ms: list[float]
     words: list[int] = field(default_factory=list)  # each latency's article length
+    produced_ms: list[int] = field(default_factory=list)  # when each was produced...
+    processed_ms: list[int] = field(default_factory=list)  # ...and its processed record
+
+    def backlog(self, step_seconds: float = 5.0) -> list[tuple[float, int]]:
+        """(seconds into the phase, articles produced and not yet processed), every step:
+        the consumer lag as a subscriber would see it."""
+        if not self.produced_ms:
+            return []
+        produced, processed = sorted(self.produced_ms), sorted(self.processed_ms)
+        start, end = produced[0], max(processed)
+        series, i, j, t = [], 0, 0, start
+        while t <= end:
+            while i < len(produced) and produced[i] <= t:
+                i += 1
+            while j < len(processed) and processed[j] <= t:
+                j += 1
+            series.append(((t - start) / 1000, i - j))
+            t += int(step_seconds * 1000)
+        return series
 
     def under(self, words: int) -> Phase:
         """The same phase, counting only the articles shorter than ``words``."""
@@ -238,6 +257,8 @@ async def run_phase(
             produced[(metadata.partition, metadata.offset)] = (stamp, words)
         latencies: list[float] = []
         lengths: list[int] = []
+        produced_ms: list[int] = []
+        processed_ms: list[int] = []
         last = 0
         deadline = time.monotonic() + timeout
         while produced and time.monotonic() < deadline:
@@ -252,11 +273,22 @@ async def run_phase(
                         stamp, words = produced.pop(key)
                         latencies.append(message.timestamp - stamp)
                         lengths.append(words)
+                        produced_ms.append(stamp)
+                        processed_ms.append(message.timestamp)
                         last = max(last, message.timestamp)
         if produced:
             raise RuntimeError(f"{name}: {len(produced)} article(s) not processed in {timeout} s")
         first = min(stamp for _, stamp, _ in pending)
-        return Phase(name, rate, len(articles), (last - first) / 1000, latencies, lengths)
+        return Phase(
+            name,
+            rate,
+            len(articles),
+            (last - first) / 1000,
+            latencies,
+            lengths,
+            produced_ms,
+            processed_ms,
+        )
     finally:
         await producer.stop()
         await consumer.stop()
