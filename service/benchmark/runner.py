@@ -98,19 +98,7 @@ def run(corpus: Corpus, options: Options, say: Any = print) -> Results:
             sampler = stream.Sampler(worker.process.pid)
             sampler.start()
             try:
-                # Saturation over the corpus twice: a steadier rate than one pass, whose
-                # end is a few long articles finishing on their own.
-                phases = [
-                    asyncio.run(
-                        stream.run_phase(
-                            options.bootstrap,
-                            worker,
-                            _cycle(corpus.articles, FULL_SPEED_PASSES * len(corpus.articles)),
-                            None,
-                            "full speed",
-                        )
-                    )
-                ]
+                phases = [_saturation(options, worker, corpus)]
                 saturation[processes] = phases[0].throughput
                 for fraction in options.rates:
                     rate = fraction * saturation[processes]
@@ -141,6 +129,13 @@ def run(corpus: Corpus, options: Options, say: Any = print) -> Results:
     if 1 in saturation and 2 in saturation:
         results.ratios["2 processes / 1 process"] = round(saturation[2] / saturation[1], 2)
     return results
+
+
+def _saturation(options: Options, worker: stream.Worker, corpus: Corpus) -> stream.Phase:
+    """The corpus twice at full speed: a steadier rate than one pass, whose end is a few
+    long articles finishing on their own."""
+    articles = _cycle(corpus.articles, FULL_SPEED_PASSES * len(corpus.articles))
+    return asyncio.run(stream.run_phase(options.bootstrap, worker, articles, None, "full speed"))
 
 
 def _phase_row(processes: int, phase: stream.Phase, usage: stream.ProcessUsage) -> dict[str, Any]:
@@ -236,15 +231,7 @@ def soak(corpus: Corpus, options: Options, say: Any = print) -> Results:
         sampler.start()
         try:
             say("soak: saturation rate")
-            full = asyncio.run(
-                stream.run_phase(
-                    options.bootstrap,
-                    worker,
-                    _cycle(corpus.articles, FULL_SPEED_PASSES * len(corpus.articles)),
-                    None,
-                    "full speed",
-                )
-            )
+            full = _saturation(options, worker, corpus)
             say(
                 f"soak: {full.throughput:.1f} articles/s; {options.soak_seconds:.0f} s at "
                 f"{options.soak_load:.0%} of it"
