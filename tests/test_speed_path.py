@@ -95,8 +95,9 @@ def test_cached_lemmas_are_the_rule_lemmatizers(extractor):
 
 def test_coding_in_steps_pauses_and_gives_the_same_events(extractor):
     text = " ".join(
-        f"Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in "
-        f"Seoul on the {n}th day of talks, and Japan accused North Korea of firing missiles."
+        f"<p>Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in "
+        f"Seoul on the {n}<sup>th</sup> day of talks, and Japan accused North Korea of firing "
+        "missiles.</p>"
         for n in range(1, 121)
     )
     article = Article(id="steps", text=text, published_at="2023-05-09")

@@ -47,3 +47,15 @@ def test_events_of_an_html_article_point_into_the_text_sent(extractor):
     for event in html_events:
         trigger = event.evidence.trigger
         assert html[trigger.start : trigger.end] == trigger.text
+
+
+def test_inline_markup_inside_a_word_keeps_it_one_word():
+    html = "On June 13<sup>th</sup>, 2024, in the 21<sup>st</sup> century, <b>Kishida</b> met."
+    cleaned = text_cleaner.clean(html)
+    assert len(cleaned) == len(html)
+    # The padding goes after the word: "13th" stays whole, its comma keeps its place.
+    assert " ".join(cleaned.split()) == "On June 13th , 2024, in the 21st century, Kishida met."
+    for word in ("13", ",", "21", "Kishida", "met."):  # every word starts where it did
+        assert cleaned.index(word) == html.index(word)
+    # A block tag inside a "word" still parts it: table cells stay apart.
+    assert text_cleaner.clean("<td>Seoul</td><td>Tokyo</td>").split() == ["Seoul", "Tokyo"]

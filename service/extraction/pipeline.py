@@ -122,6 +122,7 @@ class EventExtractor:
         """``extract`` as a generator that pauses after the filter, after each parser group
         and every few sentences while coding: a caller can run a long article in slices of
         time and code short ones between them (``stream.worker_pool``). Same result."""
+        article = _cleaned(article)
         selection = self.filter.select(article.text)
         yield
         if not selection.pieces:

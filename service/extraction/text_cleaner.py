@@ -5,7 +5,9 @@ blanked rather than removed, so that every offset the coder reports (evidence, t
 places) still points into the text the producer sent:
 - markup: tags and comments become spaces (a block tag's first character a newline, so
   paragraphs stay apart), the content of ``script`` and ``style`` elements too;
-  character references become their character, padded with spaces;
+  character references become their character, padded with spaces. Inline tags inside
+  a word (``21<sup>st</sup>``) are taken out and the word padded after its end, so that
+  it stays one word: every word still starts where it did;
 - control characters other than tab, newline and carriage return become spaces.
 Plain text without markup or control characters comes back unchanged.
 """
@@ -58,6 +60,20 @@ _BLOCKS = frozenset(
 )
 
 
+_TAG = r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>"
+# A word with tags inside it: word characters joined by tags, and nothing else.
+_TAGGED_WORD = re.compile(rf"\w+(?:(?:{_TAG})+\w+)+")
+_TAG_IN_WORD = re.compile(_TAG)
+
+
+def _join_word(match: re.Match[str]) -> str:
+    tags = [found[1].lower() for found in _TAG_IN_WORD.finditer(match[0])]
+    if any(tag in _BLOCKS for tag in tags):  # a cell or a paragraph ends there
+        return match[0]
+    word = _TAG_IN_WORD.sub("", match[0])
+    return word + " " * (len(match[0]) - len(word))
+
+
 def _blank_tag(match: re.Match[str]) -> str:
     width = len(match[0])
     if (match[2] or "").lower() in _BLOCKS:
@@ -80,6 +96,7 @@ def clean(text: str) -> str:
     """``text`` with markup and control characters blanked; the same length."""
     cleaned = text
     if "<" in cleaned and looks_like_markup(cleaned):
+        cleaned = _TAGGED_WORD.sub(_join_word, cleaned)
         cleaned = _REFERENCE.sub(_reference, _MARKUP.sub(_blank_tag, cleaned))
     elif "&" in cleaned:
         cleaned = _REFERENCE.sub(_reference, cleaned)
