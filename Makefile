@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench soak ops lock
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench soak ops lock audit
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -22,6 +22,9 @@ schemas:     ## regenerate schemas/ from the models
 lock:        ## re-lock the service's dependencies with hashes (requirements.lock)
 	env -u PIP_FIND_LINKS .venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+audit:       ## known vulnerabilities in requirements.lock (needs pypi.org's JSON API or osv.dev)
+	.venv/bin/pip-audit -r requirements.lock --require-hashes --disable-pip
 
 ops:         ## regenerate the dashboard JSON and the manifests derived from ops/
 	.venv/bin/python scripts/build_dashboard.py
