@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service.extraction.entity_recognizer import ents_in, ents_of
 from service.models import Article, EventType, Modality
 from tests.conftest import SEED
 
@@ -98,3 +99,24 @@ def test_negation_and_relative_dates(extractor):
 def test_output_is_json_serialisable(seed_events):
     for event in seed_events:
         assert json.loads(event.model_dump_json())["event_type"] in EventType.__members__
+
+
+def test_entities_read_once_per_doc_are_spacys(extractor):
+    """``ents_in`` / ``ents_of`` (the doc's entities built once) give what spaCy's
+    ``Span.ents`` / ``Doc.ents`` give."""
+    text = " ".join(
+        Article.model_validate_json(line).text for line in SEED.read_text().splitlines()
+    )
+    doc = extractor.nlp(text)
+    assert [(e.start, e.end, e.label_) for e in ents_of(doc)] == [
+        (e.start, e.end, e.label_) for e in doc.ents
+    ]
+    assert len(doc.ents) > 20
+    for sentence in doc.sents:
+        assert [(e.start, e.end) for e in ents_in(sentence)] == [
+            (e.start, e.end) for e in sentence.ents
+        ]
+    for start, end in ((0, 1), (5, 40), (100, len(doc))):
+        assert [(e.start, e.end) for e in ents_in(doc[start:end])] == [
+            (e.start, e.end) for e in doc[start:end].ents
+        ]

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from service.extraction import actor_resolver
 from service.extraction.actor_recognizer import actors_of, agents_of
 from service.extraction.actor_resolver import ResolvedActor, text_of
+from service.extraction.entity_recognizer import ents_of
 from service.extraction.places import is_place
 
 # "both officials", "the two sides", "both nations": a plural noun under these determiners.
@@ -62,7 +63,7 @@ _REFERENCE_CONFIDENCE = 0.6
 def _in_full_name(token: Token) -> bool:
     """Part of a multi-word name or dictionary entry: the resolver handles it directly."""
     if token.ent_type_ == "PERSON":
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        ent = next((e for e in ents_of(token.doc) if e.start <= token.i < e.end), None)
         if ent is not None and len(ent) > 1:
             return True
     return any(s.start <= token.i < s.end for s in actors_of(token.doc))
@@ -95,7 +96,7 @@ class Discourse:
     def read(cls, doc: Doc, day: date | None) -> Discourse:
         discourse = cls(day)
         agents = agents_of(doc)
-        for ent in doc.ents:
+        for ent in ents_of(doc):
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
             found = actor_resolver.resolve(ent.root, day)

@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from service.extraction import tables
 from service.extraction.actor_recognizer import actors_of
+from service.extraction.entity_recognizer import ents_of
 
 LIGHT_VERBS = {
     "hold",
@@ -213,7 +214,7 @@ def _object_is_named(verb: Token) -> bool:
     if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "prep") for c in children):
         return False
     objects = [c for c in children if c.dep_ == "dobj"]
-    names = actors_of(verb.doc) + [e for e in verb.doc.ents if e.label_ == "PERSON"]
+    names = actors_of(verb.doc) + [e for e in ents_of(verb.doc) if e.label_ == "PERSON"]
     # The object's head is a name ("welcomed Xi Jinping"), not a thing of someone's
     # ("welcomed Ukraine's progress").
     return any(span.start <= obj.i < span.end for obj in objects for span in names)

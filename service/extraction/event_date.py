@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
 
+from service.extraction.entity_recognizer import ents_in
 from service.extraction.event_classifier import REPORTING_VERBS, Trigger
 from service.models import DatePrecision, Modality
 
@@ -58,7 +59,7 @@ def _event_dates(sentence: Span, trigger: Trigger) -> list[Span]:
     if trigger.nominal and trigger.token.head.pos_ in ("VERB", "AUX"):
         anchors.add(trigger.token.head.i)
     ours, elsewhere = [], []
-    for ent in sentence.ents:
+    for ent in ents_in(sentence):
         if ent.label_ != "DATE":
             continue
         verb = _governing_verb(ent.root)

@@ -14,6 +14,7 @@ from spacy.tokens import Span
 
 from service.extraction import actor_resolver
 from service.extraction.actor_resolver import ResolvedActor
+from service.extraction.entity_recognizer import ents_in
 from service.extraction.event_mode import EventClass
 from service.models import EventType, Location
 
@@ -21,7 +22,7 @@ _PLACE_PREPS = {"in", "at"}
 
 
 def place_named(sentence: Span, on: date | None) -> Location | None:
-    for ent in sentence.ents:
+    for ent in ents_in(sentence):
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
         if ent.root.head.lower_ not in _PLACE_PREPS or ent.root.dep_ != "pobj":

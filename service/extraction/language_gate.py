@@ -69,3 +69,9 @@ def skip_reason(article: Article) -> str | None:
         return None
     confidence = _detector().compute_language_confidence(sample, Language.ENGLISH)
     return NOT_ENGLISH if confidence < MAX_ENGLISH_CONFIDENCE else None
+
+
+def warm() -> None:
+    """Loads the detector's models now (lingua loads them at the first detection), so
+    that the first article does not pay for it."""
+    _detector().compute_language_confidence("The ministers met in Geneva.", Language.ENGLISH)

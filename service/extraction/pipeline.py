@@ -105,6 +105,7 @@ class EventExtractor:
         self.filter = candidate_filter.CandidateFilter(
             self.nlp, self.nlp.get_pipe("actor_recognizer")
         )
+        language_gate.warm()
         spacy_model = f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
         self.info = Extractor(
             version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
