@@ -18,11 +18,9 @@ import html
 import re
 
 # Only what is unmistakably markup: a tag name right after "<" ("a < b" is left alone).
+_TAG = r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>"
 _MARKUP = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style)\b[^>]*>.*?</\1\s*>"
-    r"|</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>",
-    re.DOTALL | re.IGNORECASE,
+    rf"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|{_TAG}", re.DOTALL | re.IGNORECASE
 )
 _REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -59,8 +57,6 @@ _BLOCKS = frozenset(
     ]
 )
 
-
-_TAG = r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>"
 # A word with tags inside it: word characters joined by tags, and nothing else.
 _TAGGED_WORD = re.compile(rf"\w+(?:(?:{_TAG})+\w+)+")
 _TAG_IN_WORD = re.compile(_TAG)
@@ -96,9 +92,8 @@ def clean(text: str) -> str:
     """``text`` with markup and control characters blanked; the same length."""
     cleaned = text
     if "<" in cleaned and looks_like_markup(cleaned):
-        cleaned = _TAGGED_WORD.sub(_join_word, cleaned)
-        cleaned = _REFERENCE.sub(_reference, _MARKUP.sub(_blank_tag, cleaned))
-    elif "&" in cleaned:
+        cleaned = _MARKUP.sub(_blank_tag, _TAGGED_WORD.sub(_join_word, cleaned))
+    if "&" in cleaned:
         cleaned = _REFERENCE.sub(_reference, cleaned)
     if _CONTROL.search(cleaned):
         cleaned = _CONTROL.sub(" ", cleaned)

@@ -129,10 +129,10 @@ class RecordProcessor:
 
         for event_type, topic in published:
             metrics.EVENTS_PUBLISHED.labels(event_type=event_type, topic=topic).inc()
-        if item.failure:
-            metrics.ARTICLES_FAILED.labels(reason=item.failure[0].value).inc()
-        elif skipped:
-            metrics.ARTICLES_SKIPPED.labels(reason=skipped).inc()
+        if status == "dead_letter":
+            metrics.ARTICLES_FAILED.labels(reason=why).inc()
+        elif status == "skipped":
+            metrics.ARTICLES_SKIPPED.labels(reason=why).inc()
         else:
             metrics.ARTICLES_PROCESSED.inc()
         metrics.END_TO_END_SECONDS.observe(time.perf_counter() - item.received)

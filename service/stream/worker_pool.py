@@ -93,9 +93,17 @@ class Outcome:
     ) -> Outcome:
         return cls(article_id, [], error[:500], seconds, reason)
 
+    @classmethod
+    def raised(cls, article_id: str, exc: Exception, seconds: float) -> Outcome:
+        return cls.failed(article_id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
+
+    @classmethod
+    def not_coded(cls, article_id: str, reason: str) -> Outcome:
+        return cls(article_id, [], None, 0.0, skipped=reason)
+
 
 def _error(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:500]
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _extract_batch(articles: Sequence[Article]) -> list[Outcome]:
@@ -104,7 +112,7 @@ def _extract_batch(articles: Sequence[Article]) -> list[Outcome]:
     reasons = [_extractor.skip_reason(a) for a in articles]
     coded = iter(_code_batch([a for a, r in zip(articles, reasons, strict=True) if r is None]))
     return [
-        next(coded) if reason is None else Outcome(article.id, [], None, 0.0, skipped=reason)
+        next(coded) if reason is None else Outcome.not_coded(article.id, reason)
         for article, reason in zip(articles, reasons, strict=True)
     ]
 
@@ -135,8 +143,7 @@ def _extract_one(article: Article) -> Outcome:
     try:
         events = _extractor.extract(article)
     except Exception as exc:
-        seconds = time.perf_counter() - started
-        return Outcome.failed(article.id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
+        return Outcome.raised(article.id, exc, time.perf_counter() - started)
     return Outcome(article.id, events, None, time.perf_counter() - started)
 
 
@@ -145,7 +152,7 @@ def _begin_long(article: Article, budget: float, limit: float) -> Outcome | None
     assert _extractor is not None
     reason = _extractor.skip_reason(article)
     if reason is not None:
-        return Outcome(article.id, [], None, 0.0, skipped=reason)
+        return Outcome.not_coded(article.id, reason)
     _long = (article, _extractor.extract_in_steps(article), 0.0)
     return _continue_long(budget, limit)
 
@@ -165,8 +172,7 @@ def _continue_long(budget: float, limit: float) -> Outcome | None:
         return Outcome(article.id, done.value, None, spent + time.perf_counter() - started)
     except Exception as exc:
         _long = None
-        seconds = spent + time.perf_counter() - started
-        return Outcome.failed(article.id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
+        return Outcome.raised(article.id, exc, spent + time.perf_counter() - started)
     spent += time.perf_counter() - started
     if spent >= limit:
         _long = None
@@ -346,9 +352,9 @@ class ExtractionPool:
                 await self._arrived.wait()
 
     async def _call(self, slot: int, function: Callable[..., _Result], *args: Any) -> _Result:
-        """``function(*args)`` in the slot's process, within the time limit. A call that
-        overruns, or whose process dies, costs the process: it is replaced and ``_Lost``
-        raised."""
+        """``function(*args)`` in the slot's process, within the time limit. ``_Lost`` when
+        it fails: a call that overruns, or whose process dies, costs the process, which is
+        replaced first; an exception raised in the process leaves it as it is."""
         process = self._processes[slot]
         call = asyncio.get_running_loop().run_in_executor(process.executor, function, *args)
         try:
