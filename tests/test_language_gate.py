@@ -63,3 +63,13 @@ def test_short_texts_are_always_coded():
     short = Article(id="s", text="Obama met Putin in Moscow.")
     assert language_gate.skip_reason(short) is None
     assert language_gate.skip_reason(Article(id="t", text=FOREIGN["fr"][:120])) is None
+
+
+def test_markup_is_not_taken_for_a_language():
+    english = Article.model_validate_json(SEED.read_text().splitlines()[0])
+    rules = "".join(
+        f".c{n}{{mrg:0 {n}px;pdng:{n}px;bx-shdw:0 0 {n}px #{n:03x}}}" for n in range(60)
+    )
+    styled = f"<style>{rules}</style><p>{english.text}</p>"
+    assert len(rules) > language_gate.SAMPLE_CHARS
+    assert language_gate.skip_reason(english.model_copy(update={"text": styled})) is None

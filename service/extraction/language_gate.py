@@ -15,6 +15,7 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+from service.extraction import text_cleaner
 from service.models import Article
 
 SAMPLE_CHARS = 2_000
@@ -64,7 +65,9 @@ def skip_reason(article: Article) -> str | None:
     declared = article.language.strip().lower()
     if declared and not declared.startswith("en"):
         return NOT_ENGLISH
-    sample = article.text[:SAMPLE_CHARS]
+    # What the coder will read: markup (a style block, attribute names) is not language.
+    # The whole text is cleaned, as a cut through a style block would leave its rules.
+    sample = text_cleaner.clean(article.text)[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_CHARS:
         return None
     confidence = _detector().compute_language_confidence(sample, Language.ENGLISH)
