@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -166,13 +167,14 @@ def _settings_from(env: dict[str, str]) -> Settings:
 
 
 def produce(
-    servers: str, topic: str, records: list[tuple[bytes | None, bytes | None]]
+    servers: str, topic: str, records: list[tuple[bytes | None, bytes | None]], **options: Any
 ) -> list[tuple[int, int]]:
-    """Publishes the records in order; their (partition, offset)."""
+    """Publishes the records in order; their (partition, offset). ``options``: the client's
+    security options (``kafka_security.client_options``)."""
 
     async def run() -> list[tuple[int, int]]:
         producer = AIOKafkaProducer(
-            bootstrap_servers=servers, acks="all", max_request_size=2_000_000
+            bootstrap_servers=servers, acks="all", max_request_size=2_000_000, **options
         )
         await producer.start()
         try:
@@ -187,12 +189,18 @@ def produce(
     return asyncio.run(run())
 
 
-def consume(servers: str, topic: str, expected: int, timeout: float) -> list[ConsumerRecord]:
+def consume(
+    servers: str, topic: str, expected: int, timeout: float, **options: Any
+) -> list[ConsumerRecord]:
     """Records of ``topic`` from the beginning, until ``expected`` or ``timeout`` s."""
 
     async def run() -> list[ConsumerRecord]:
         consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False
+            topic,
+            bootstrap_servers=servers,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            **options,
         )
         await consumer.start()
         out: list[ConsumerRecord] = []

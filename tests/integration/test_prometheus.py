@@ -4,7 +4,6 @@ each must parse and return data."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -17,12 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from aiokafka import AIOKafkaProducer
 
 from service.benchmark.stream import free_port
 from service.models import Article
 from tests.conftest import SEED
-from tests.integration.conftest import RunningWorker, running_worker
+from tests.integration.conftest import RunningWorker, produce, running_worker
 
 pytestmark = pytest.mark.integration
 
@@ -124,21 +122,16 @@ def scraped_traffic(worker, prometheus) -> Prometheus:
     s = worker.settings
     articles = [Article.model_validate_json(line) for line in SEED.read_text().splitlines()]
 
-    async def produce(wave: int) -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, acks="all")
-        await producer.start()
-        try:
-            for n, article in enumerate(articles):
-                update = {"id": f"prom-{wave}-{n}"}
-                value = article.model_copy(update=update).model_dump_json()
-                await producer.send_and_wait(s.topic_articles, value.encode())
-            await producer.send_and_wait(s.topic_articles, b"{not json")
-        finally:
-            await producer.stop()
+    def wave_of(wave: int) -> list[tuple[bytes | None, bytes | None]]:
+        values = [
+            article.model_copy(update={"id": f"prom-{wave}-{n}"}).model_dump_json().encode()
+            for n, article in enumerate(articles)
+        ]
+        return [(None, value) for value in [*values, b"{not json"]]
 
     for wave in range(2):
         before = _value(prometheus, "sum(diplomatic_events_articles_consumed_total)")
-        asyncio.run(produce(wave))
+        produce(s.bootstrap_servers, s.topic_articles, wave_of(wave))
         deadline = time.monotonic() + 120
         wanted = before + len(articles) + 1
         while _value(prometheus, "sum(diplomatic_events_articles_consumed_total)") < wanted:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 from pydantic import SecretStr
 
@@ -25,7 +25,7 @@ from service import kafka_security
 from service.models import Article, ProcessedRecord
 from service.settings import Settings
 from tests.conftest import SEED
-from tests.integration.conftest import ROOT, RunningWorker, running_worker
+from tests.integration.conftest import ROOT, RunningWorker, consume, produce, running_worker
 
 pytestmark = pytest.mark.integration
 
@@ -80,29 +80,12 @@ def test_worker_codes_an_article_over_sasl(sasl_worker):
     servers = settings.bootstrap_servers
     article = Article.model_validate_json(SEED.read_text().splitlines()[0])
 
-    async def run() -> list[ProcessedRecord]:
-        producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", **options)
-        await producer.start()
-        try:
-            await producer.send_and_wait(
-                settings.topic_articles, article.model_dump_json().encode(), key=b"sasl"
-            )
-        finally:
-            await producer.stop()
-        consumer = AIOKafkaConsumer(
-            settings.topic_processed,
-            bootstrap_servers=servers,
-            auto_offset_reset="earliest",
-            **options,
-        )
-        await consumer.start()
-        try:
-            batch = await asyncio.wait_for(consumer.getone(), 120)
-            return [ProcessedRecord.model_validate_json(batch.value)]
-        finally:
-            await consumer.stop()
-
-    processed = asyncio.run(run())
+    produce(
+        servers, settings.topic_articles, [(b"sasl", article.model_dump_json().encode())], **options
+    )
+    messages = consume(servers, settings.topic_processed, 1, 120, **options)
+    processed = [ProcessedRecord.model_validate_json(m.value) for m in messages]
+    assert len(processed) == 1
     assert processed[0].article_id == article.id and processed[0].status == "ok"
     assert processed[0].event_count > 0
 
@@ -158,26 +141,9 @@ def test_mutual_tls_with_the_client_certificate():
     topic = f"tls-{uuid.uuid4().hex[:8]}"
     options = kafka_security.client_options(settings)
 
-    async def round_trip() -> bytes:
-        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, **options)
-        await producer.start()
-        try:
-            await producer.send_and_wait(topic, b"over TLS")
-        finally:
-            await producer.stop()
-        consumer = AIOKafkaConsumer(
-            topic,
-            bootstrap_servers=settings.bootstrap_servers,
-            auto_offset_reset="earliest",
-            **options,
-        )
-        await consumer.start()
-        try:
-            return (await asyncio.wait_for(consumer.getone(), 60)).value
-        finally:
-            await consumer.stop()
-
-    assert asyncio.run(round_trip()) == b"over TLS"
+    produce(settings.bootstrap_servers, topic, [(None, b"over TLS")], **options)
+    messages = consume(settings.bootstrap_servers, topic, 1, 60, **options)
+    assert [m.value for m in messages] == [b"over TLS"]
 
 
 def test_tls_without_a_client_certificate_is_refused():
