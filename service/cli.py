@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from service.export import Format
 from service.models import Article
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -64,39 +66,79 @@ def _read_articles(paths: list[str]) -> Iterator[tuple[str, int, Article | str]]
                 handle.close()
 
 
+def _cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @cli.command()
 def extract(
     files: Annotated[
-        list[str] | None, typer.Argument(help="JSON Lines of Articles, or .txt")
+        list[str] | None, typer.Argument(help="JSON Lines of Articles, .txt files, - for stdin")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Extraction processes [default: CPUs]"),
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="jsonl: the messages; csv, parquet: rows")
+    ] = Format.JSONL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not to stdout")
     ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package")] = None,
 ) -> None:
-    """Code articles without Kafka: DiplomaticEvent JSON Lines on stdout."""
-    from rich.progress import Progress
+    """Code articles without Kafka, on the worker's path (the same size limits, cleaning,
+    language gate and time limit): events on stdout in input order, each skipped or failed
+    input on stderr, a summary at the end.
 
-    from service.extraction import EventExtractor
+    Exit status: 0 every input coded or skipped; 1 some input failed (the others are
+    coded); 2 bad usage or an input file that cannot be opened.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from service import batch
+    from service.coding import RecordCoder
+    from service.export import WRITERS
     from service.settings import get_settings
 
-    extractor = EventExtractor(model or get_settings().model)
-    read = bad = 0
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("coding", total=None)
-        for source, number, item in _read_articles(files or []):
-            if isinstance(item, str):
-                bad += 1
-                warn(f"{source}:{number}: skipped: {item}")
-                continue
-            read += 1
-            reason = extractor.skip_reason(item)
-            if reason is not None:
-                warn(f"{source}:{number}: article {item.id} skipped: {reason}")
-                continue
-            for event in extractor.extract(item):
-                sys.stdout.write(event.model_dump_json() + "\n")
-            progress.advance(task)
-    sys.stdout.flush()
-    if read == 0:
-        warn(f"no article could be read ({bad} bad line(s))")
+    settings = get_settings()
+    if model:
+        settings = settings.model_copy(update={"model": model})
+    sources = files or ["-"]
+    missing = [name for name in sources if name != "-" and not Path(name).is_file()]
+    if missing:
+        warn(f"no such file: {', '.join(missing)}")
+        raise typer.Exit(2)
+    if output_format is Format.PARQUET and output is None:
+        warn("--format parquet needs --output FILE (Parquet is not a stream)")
+        raise typer.Exit(2)
+    sizes = [Path(name).stat().st_size for name in sources if name != "-"]
+    total = sum(sizes) if "-" not in sources else None
+
+    coder = RecordCoder.from_settings(settings, workers or _cpu_count())
+    records = batch.read_records(sources, settings.max_message_bytes)
+    columns = (
+        TextColumn("coding"),
+        BarColumn(),
+        TextColumn("{task.fields[records]} articles, {task.fields[rate]:.1f}/s"),
+        TimeRemainingColumn(),
+    )
+    with (
+        open(output, "wb") if output else contextlib.nullcontext(sys.stdout.buffer) as out,
+        Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar,
+    ):
+        task = bar.add_task("coding", total=total, records=0, rate=0.0)
+
+        def progress(summary: batch.Summary, size: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = summary.records / elapsed if elapsed else 0.0
+            bar.update(task, advance=size, records=summary.records, rate=rate)
+
+        summary = asyncio.run(
+            batch.run(records, coder, WRITERS[output_format](out), warn, progress)
+        )
+    warn(f"extract: {summary.line()}")
+    if summary.failed:
         raise typer.Exit(1)
 
 

@@ -8,57 +8,41 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from cloudevents.v1.http import CloudEvent
 from cloudevents.v1.kafka import to_binary
 from pydantic import BaseModel, ValidationError
 
 from service.models import Article, DiplomaticEvent
+from service.outcomes import DeadLetterReason, Failed
 
 CE_SOURCE = "urn:diplomatic-events"
 CE_TYPE_EVENT = "org.diplomatic-events.event.v1"
 CE_TYPE_PROCESSED = "org.diplomatic-events.article-processed.v1"
 
 
-class DeadLetterReason(StrEnum):
-    """Why an input record went to the dead-letter topic (the ``dlq-reason`` header)."""
-
-    TOO_LARGE = "too_large"
-    INVALID_UTF8 = "invalid_utf8"
-    INVALID_JSON = "invalid_json"
-    NOT_AN_OBJECT = "not_an_object"
-    INVALID_ARTICLE = "invalid_article"
-    TEXT_TOO_LONG = "text_too_long"
-    EXTRACTION_ERROR = "extraction_error"
-    EXTRACTION_TIMEOUT = "extraction_timeout"
+def too_large(size: int, limit: int) -> Failed:
+    return Failed(None, DeadLetterReason.TOO_LARGE, f"{size} bytes > limit {limit}")
 
 
-class DecodeError(Exception):
-    def __init__(self, reason: DeadLetterReason, detail: str) -> None:
-        super().__init__(f"{reason.value}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
-def decode_article(value: bytes | None, max_message_bytes: int, max_text_bytes: int) -> Article:
-    """Bytes of one ``articles.raw`` record -> a valid Article, or ``DecodeError``."""
+def decode_article(
+    value: bytes | None, max_message_bytes: int, max_text_bytes: int
+) -> Article | Failed:
+    """Bytes of one ``articles.raw`` record -> a valid Article, or why it is not one."""
     if value is None:
-        raise DecodeError(DeadLetterReason.INVALID_JSON, "empty record (tombstone)")
+        return Failed(None, DeadLetterReason.INVALID_JSON, "empty record (tombstone)")
     if len(value) > max_message_bytes:
-        raise DecodeError(
-            DeadLetterReason.TOO_LARGE, f"{len(value)} bytes > limit {max_message_bytes}"
-        )
+        return too_large(len(value), max_message_bytes)
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DecodeError(DeadLetterReason.INVALID_UTF8, str(exc)) from exc
+        return Failed(None, DeadLetterReason.INVALID_UTF8, str(exc))
     try:
         payload = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise DecodeError(DeadLetterReason.INVALID_JSON, str(exc)[:200]) from exc
+        return Failed(None, DeadLetterReason.INVALID_JSON, str(exc)[:200])
     if not isinstance(payload, dict):
-        raise DecodeError(DeadLetterReason.NOT_AN_OBJECT, f"JSON {type(payload).__name__}")
+        return Failed(None, DeadLetterReason.NOT_AN_OBJECT, f"JSON {type(payload).__name__}")
     try:
         # JSON mode, as the text came: from a Python dict, "2024-05-09" would become a
         # midnight datetime rather than the date that was sent.
@@ -67,13 +51,23 @@ def decode_article(value: bytes | None, max_message_bytes: int, max_text_bytes: 
         summary = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5]
         )
-        raise DecodeError(DeadLetterReason.INVALID_ARTICLE, summary) from exc
+        return Failed(_article_id(payload), DeadLetterReason.INVALID_ARTICLE, summary)
     if not article.text.strip():
-        raise DecodeError(DeadLetterReason.INVALID_ARTICLE, "text: empty or whitespace only")
+        return Failed(
+            article.id, DeadLetterReason.INVALID_ARTICLE, "text: empty or whitespace only"
+        )
     size = len(article.text.encode("utf-8"))
     if size > max_text_bytes:
-        raise DecodeError(DeadLetterReason.TEXT_TOO_LONG, f"{size} bytes > limit {max_text_bytes}")
+        return Failed(
+            article.id, DeadLetterReason.TEXT_TOO_LONG, f"{size} bytes > limit {max_text_bytes}"
+        )
     return article
+
+
+def _article_id(payload: dict[str, object]) -> str | None:
+    """The id of a record that is no valid article, when it has a usable one."""
+    value = payload.get("id")
+    return value.strip() or None if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from service import __version__
-from service.codec import CE_SOURCE, CE_TYPE_EVENT, CE_TYPE_PROCESSED, DeadLetterReason
+from service.codec import CE_SOURCE, CE_TYPE_EVENT, CE_TYPE_PROCESSED
 from service.models import Article, DiplomaticEvent, ProcessedRecord, QuadCategory
+from service.outcomes import DeadLetterReason
 from service.settings import Settings
 
 MODELS: dict[str, type[BaseModel]] = {

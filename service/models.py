@@ -168,7 +168,7 @@ class ProcessedRecord(BaseModel):
     model_config = ConfigDict(title="ProcessedRecord")
 
     schema_version: Literal["1.0"] = "1.0"
-    article_id: str | None = Field(description="Null when the input could not be decoded.")
+    article_id: str | None = Field(description="Null when the input has no usable article id.")
     status: Literal["ok", "dead_letter", "skipped"] = Field(
         description="ok: coded (events or none); dead_letter: on articles.dlq; skipped: not "
         "coded on purpose (reason not_english)."

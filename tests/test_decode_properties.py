@@ -1,5 +1,5 @@
 """Property tests of decode-and-validate: whatever bytes arrive, the result is a valid
-Article or a DecodeError with a dead-letter reason - never another exception."""
+Article or a Failed outcome with a dead-letter reason - never another exception."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service import codec
-from service.codec import DeadLetterReason, DecodeError
 from service.models import Article
+from service.outcomes import DeadLetterReason, Failed
 from service.settings import Settings
 
 LIMITS = Settings()
 
 
 def _outcome(value: bytes) -> Article | DeadLetterReason:
-    try:
-        article = codec.decode_article(value, LIMITS.max_message_bytes, LIMITS.max_text_bytes)
-    except DecodeError as exc:
-        assert exc.detail  # the dead letter says why
-        return exc.reason
+    article = codec.decode_article(value, LIMITS.max_message_bytes, LIMITS.max_text_bytes)
+    if isinstance(article, Failed):
+        assert article.error  # the dead letter says why
+        return article.reason
     assert article.id and article.text.strip()
     assert len(article.text.encode()) <= LIMITS.max_text_bytes
     return article

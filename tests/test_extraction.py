@@ -8,6 +8,7 @@ import pytest
 
 from service.extraction.entity_recognizer import ents_in, ents_of
 from service.models import Article, EventType, Modality
+from service.outcomes import Coded, Skipped, SkipReason
 from tests.conftest import SEED
 
 
@@ -120,3 +121,18 @@ def test_entities_read_once_per_doc_are_spacys(extractor):
         assert [(e.start, e.end) for e in ents_in(doc[start:end])] == [
             (e.start, e.end) for e in doc[start:end].ents
         ]
+
+
+def test_the_extractor_says_what_it_skips(extractor):
+    french = Article(
+        id="fr",
+        text="Le président de la République a reçu mardi à l'Élysée le chancelier allemand "
+        "pour un entretien consacré à la guerre en Ukraine et à l'aide militaire européenne. "
+        "Les deux dirigeants ont appelé la Russie à retirer ses troupes.",
+    )
+    seed = load_samples()["seed-article-rok-us-call"]
+    skipped, coded = extractor.code_many([french, seed])
+    assert skipped == Skipped("fr", SkipReason.NOT_ENGLISH)
+    assert isinstance(coded, Coded) and coded.events == extractor.extract(seed)
+    assert coded.seconds > 0
+    assert extractor.code(french) == skipped and extractor.extract(french) == []

@@ -16,6 +16,7 @@ import spacy
 from service.benchmark.corpus import Corpus
 from service.extraction import EventExtractor, numeric_backend
 from service.models import Article
+from service.outcomes import events_of
 
 _Result = TypeVar("_Result")
 
@@ -110,7 +111,7 @@ def baseline(model: str, corpus: Corpus, openblas: bool = False) -> tuple[Run, l
 def warm_up(extractor: EventExtractor, corpus: Corpus, articles: int = WARM_UP) -> None:
     """A few articles first, as a worker has coded some before it is measured: the first
     call loads the classifier and fills the tokenizer's and the lemmatizer's caches."""
-    for _ in extractor.extract_many(corpus.articles[:articles]):
+    for _ in extractor.code_many(corpus.articles[:articles]):
         pass
 
 
@@ -126,9 +127,9 @@ def core(
 
     def work() -> int:
         return sum(
-            len(events)
+            len(events_of(outcome))
             for start in range(0, len(articles), batch)
-            for events in extractor.extract_many(articles[start : start + batch])
+            for outcome in extractor.code_many(articles[start : start + batch])
         )
 
     events, seconds, cpu = _timed(work)

@@ -7,6 +7,7 @@ from pathlib import Path
 from service.evaluation import gold, scoring
 from service.extraction.pipeline import EventExtractor
 from service.models import Article
+from service.outcomes import events_of
 
 DEFAULT_GSR = Path("../shared/data/plover/PLOVER_GSR_CAMEO.json")
 
@@ -23,8 +24,8 @@ def predict(
 ) -> dict[str, list[scoring.Predicted]]:
     articles = [Article(id=i.id, text=i.text, published_at=i.published_at) for i in items]
     return {
-        article.id: [scoring.Predicted.of(e) for e in events]
-        for article, events in zip(articles, extractor.extract_many(articles), strict=True)
+        outcome.article_id: [scoring.Predicted.of(e) for e in events_of(outcome)]
+        for outcome in extractor.code_many(articles)
     }
 
 

@@ -17,6 +17,7 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from service.extraction import text_cleaner
 from service.models import Article
+from service.outcomes import SkipReason
 
 SAMPLE_CHARS = 2_000
 MIN_CHARS = 200  # shorter texts are coded whatever they look like
@@ -51,7 +52,7 @@ _CANDIDATES = [
     "GREEK",
 ]
 
-NOT_ENGLISH = "not_english"
+NOT_ENGLISH = SkipReason.NOT_ENGLISH
 
 
 @cache
@@ -60,7 +61,7 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
-def skip_reason(article: Article) -> str | None:
+def skip_reason(article: Article) -> SkipReason | None:
     """``not_english`` when the article is not in English, else None."""
     declared = article.language.strip().lower()
     if declared and not declared.startswith("en"):

@@ -1,6 +1,6 @@
 """The extraction core, assembled in one place: Article in, DiplomaticEvents out.
 
-    language_gate              English or skipped           (language_gate.py, asked first)
+    language_gate              English, or Skipped          (language_gate.py)
     text_cleaner               markup, control characters   (text_cleaner.py)
     candidate_filter           sentences worth parsing      (candidate_filter.py)
     spaCy model (tokens, tags, parse, entities)
@@ -15,11 +15,13 @@
       -> event_mode, modality, intent, event_date, geolocation
     -> formatter               pairs, ids, merge, messages  (formatter.py)
 
-No Kafka here: the stream, the CLI and the tests all call ``Extractor``.
+No Kafka here: the stream and ``extract`` run it in ``stream.worker_pool`` processes; the
+evaluation and the tests call it directly. An article comes out ``Coded`` or ``Skipped``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -56,6 +58,7 @@ from service.extraction import lemma_cache as _lemma_cache  # registers the fact
 from service.extraction.actor_recognizer import actors_of, agents_of
 from service.models import ActorRef, Article, DiplomaticEvent, Extractor
 from service.models import Span as EvidenceSpan
+from service.outcomes import Coded, Skipped, events_of
 
 _Offsets = TypeVar("_Offsets", ActorRef, EvidenceSpan)
 
@@ -66,7 +69,7 @@ assert _lemma_cache
 
 TOKENIZER_CACHE = 50_000
 PARSE_TOKENS = 2_000
-STEP_SENTENCES = 40  # sentences coded (or classified) between two pauses of extract_in_steps
+STEP_SENTENCES = 40  # sentences coded (or classified) between two pauses of code_in_steps
 _CACHED_LEMMAS = {"components": {"lemmatizer": {"factory": "cached_lemmatizer"}}}
 
 
@@ -111,42 +114,60 @@ class EventExtractor:
             version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
         )
 
+    def code(self, article: Article) -> Coded | Skipped:
+        return next(self.code_many([article]))
+
     def extract(self, article: Article) -> list[DiplomaticEvent]:
-        return next(self.extract_many([article]))
+        """The events of ``code``: none for an article it skips."""
+        return events_of(self.code(article))
 
-    def skip_reason(self, article: Article) -> str | None:
-        """Why the article is not to be coded (``not_english``), or None. Callers ask
-        before ``extract``: the coder itself would code whatever it is given."""
-        return language_gate.skip_reason(article)
-
-    def extract_in_steps(self, article: Article) -> Generator[None, None, list[DiplomaticEvent]]:
-        """``extract`` as a generator that pauses after the filter, after each parser group
+    def code_in_steps(self, article: Article) -> Generator[None, None, Coded | Skipped]:
+        """``code`` as a generator that pauses after the filter, after each parser group
         and every few sentences while coding: a caller can run a long article in slices of
-        time and code short ones between them (``stream.worker_pool``). Same result."""
+        time and code short ones between them (``stream.worker_pool``). Same result; its
+        ``seconds`` are the caller's to measure."""
+        skip = language_gate.skip_reason(article)
+        if skip is not None:
+            return Skipped(article.id, skip)
         article = _cleaned(article)
         selection = self.filter.select(article.text)
         yield
         if not selection.pieces:
-            return []
+            return Coded(article.id, [])
         docs = []
         for doc in self._parse(selection.pieces):
             docs.append(doc)
             yield
         doc = docs[0] if len(docs) == 1 else _joined(docs)
         events = yield from self._coding(article, doc)
-        return [_in_article(e, selection) for e in events]
+        return Coded(article.id, [_in_article(e, selection) for e in events])
 
-    def extract_many(self, articles: Iterable[Article]) -> Iterator[list[DiplomaticEvent]]:
-        batch = [_cleaned(a) for a in articles]
+    def code_many(self, articles: Iterable[Article]) -> Iterator[Coded | Skipped]:
+        """The articles in one parser call, in order: each skipped (not English) or coded,
+        charged its share of the batch's seconds by length."""
+        started = time.perf_counter()
+        given = list(articles)
+        skips = [language_gate.skip_reason(a) for a in given]
+        batch = [_cleaned(a) for a, skip in zip(given, skips, strict=True) if skip is None]
         selections = [self.filter.select(a.text) for a in batch]
         parsed = self._parse(piece for s in selections for piece in s.pieces)
+        coded: list[list[DiplomaticEvent]] = []
         for article, selection in zip(batch, selections, strict=True):
-            if not selection.pieces:
-                yield []  # no candidate sentence: the article never reached the parser
-                continue
+            # An article without candidate sentences never reaches the parser.
             docs = [next(parsed) for _ in selection.pieces]
-            doc = docs[0] if len(docs) == 1 else _joined(docs)
-            yield [_in_article(e, selection) for e in self.code(article, doc)]
+            if docs:
+                doc = docs[0] if len(docs) == 1 else _joined(docs)
+                coded.append([_in_article(e, selection) for e in self._code_doc(article, doc)])
+            else:
+                coded.append([])
+        seconds = time.perf_counter() - started
+        chars = sum(len(a.text) for a in batch) or 1
+        events = iter(coded)
+        for article, skip in zip(given, skips, strict=True):
+            if skip is not None:
+                yield Skipped(article.id, skip)
+            else:
+                yield Coded(article.id, next(events), seconds * len(article.text) / chars)
 
     def _parse(self, pieces: Iterable[Doc]) -> Iterator[Doc]:
         """The statistical pipeline over the pieces, in groups of at most PARSE_TOKENS
@@ -163,7 +184,7 @@ class EventExtractor:
         if group:
             yield from self.nlp.pipe(group, batch_size=len(group))
 
-    def code(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
+    def _code_doc(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
         coding = self._coding(article, doc)
         while True:
             try:

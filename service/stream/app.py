@@ -21,12 +21,14 @@ from mode import Service
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from service import __version__, kafka_security
+from service.coding import RecordCoder
 from service.settings import get_settings
 from service.stream import metrics
 from service.stream.in_flight import InFlight
 from service.stream.lag import LagMonitor
-from service.stream.processor import InputRecord, RecordProcessor
+from service.stream.processor import RecordProcessor
 from service.stream.producer import App as IdempotentApp
+from service.stream.publication import InputRecord
 from service.stream.worker_pool import ExtractionPool
 
 log = logging.getLogger(__name__)
@@ -79,15 +81,7 @@ class PoolService(Service):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.pool = ExtractionPool(
-            settings.worker_processes,
-            settings.model,
-            batch_articles=settings.batch_size,
-            batch_chars=settings.batch_chars,
-            long_chars=settings.long_article_chars,
-            slice_seconds=settings.slice_seconds,
-            timeout=settings.article_timeout_seconds,
-        )
+        self.pool = ExtractionPool.from_settings(settings)
 
     async def on_start(self) -> None:
         await self.pool.start()
@@ -118,7 +112,7 @@ async def _send(
     return await output_topics[topic].send(key=key, value=value, headers=headers)
 
 
-processor = RecordProcessor(settings, pool_service.pool, _send)
+processor = RecordProcessor(settings, RecordCoder(settings, pool_service.pool), _send)
 
 
 @app.agent(articles_topic, concurrency=1)

