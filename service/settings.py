@@ -1,7 +1,7 @@
 """All configuration, read once from the environment (prefix ``DIPLOMATIC_EVENTS_``).
 
-The README's configuration table lists every field; ``diplomatic-events settings`` prints
-the values in force.
+docs/configuration.md lists every field; ``diplomatic-events settings`` prints the values
+in force.
 """
 
 from __future__ import annotations

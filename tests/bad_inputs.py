@@ -1,6 +1,6 @@
 """The bad-input corpus: records a producer may send, each with its documented outcome
-(README, "Bad input"). Never a crash: every record leaves one processed record, and a dead
-letter or a skip is counted by reason.
+(docs/events.md, "Bad input"). Never a crash: every record leaves one processed record, and
+a dead letter or a skip is counted by reason.
 
 ``test_codec`` runs the dead-letter cases through decode-and-validate; the integration
 test (``tests/integration/test_stream.py``) sends every case through the real worker.
@@ -27,7 +27,7 @@ class BadInput:
     value: bytes | None
     outcome: Literal["dead_letter", "skipped", "ok"]
     reason: str | None  # dead-letter or skip reason
-    why: str  # the decision, as the README states it
+    why: str  # the decision, as docs/events.md states it
 
 
 def _article(**fields: object) -> bytes:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-RULES = Path(__file__).resolve().parent.parent / "ops" / "prometheus"
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "ops" / "prometheus"
 
 
 def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
@@ -41,11 +42,13 @@ def test_every_alert_is_unit_tested_and_has_a_runbook_entry():
         case["alertname"] for t in tests for case in t["alert_rule_test"] if case["exp_alerts"]
     }
     assert tested == set(alerts)  # each alert is shown to fire, not only to stay quiet
-    readme = (RULES.parent.parent / "README.md").read_text(encoding="utf-8")
-    anchors = {_anchor(line) for line in readme.splitlines() if line.startswith("#")}
     for name, rule in alerts.items():
-        link = rule["annotations"]["runbook_url"]
-        assert link.startswith("README.md#") and link.split("#", 1)[1] in anchors, name
+        # A path from the repository's root to a Markdown page, and a heading's anchor in it.
+        page, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+        path = ROOT / page
+        assert page.endswith(".md") and path.is_file() and anchor, name
+        text = path.read_text(encoding="utf-8")
+        assert anchor in {_anchor(line) for line in text.splitlines() if line.startswith("#")}, name
 
 
 def _anchor(heading: str) -> str:

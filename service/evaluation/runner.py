@@ -11,8 +11,8 @@ from service.outcomes import events_of
 
 DEFAULT_GSR = Path("../shared/data/plover/PLOVER_GSR_CAMEO.json")
 
-# Floors for CI, set a few points under the measured figures (see the README's
-# "Accuracy" section): a change that loses more than that fails the build.
+# Floors for CI, set a few points under the measured figures (see docs/accuracy.md): a change
+# that loses more than that fails the build.
 THRESHOLDS: dict[str, dict[str, float]] = {
     "gsr": {"event_type": 0.73, "actor_country": 0.83, "dyad": 0.53},
     "own": {"event_type": 0.85, "actor_country": 0.90, "dyad": 0.69},
