@@ -99,7 +99,14 @@ class Summary:
     events: int = 0
     skipped: collections.Counter[str] = field(default_factory=collections.Counter)
     failed: collections.Counter[str] = field(default_factory=collections.Counter)
-    seconds: float = 0.0
+    seconds: float = 0.0  # in all
+    startup_seconds: float = 0.0  # until the extraction processes were ready
+
+    @property
+    def steady_rate(self) -> float:
+        """Records per second once the processes were ready."""
+        coding = self.seconds - self.startup_seconds
+        return self.records / coding if coding > 0 else 0.0
 
     def add(self, outcome: Outcome) -> None:
         self.records += 1
@@ -117,9 +124,9 @@ class Summary:
             listed = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items()))
             return f" ({listed})" if listed else ""
 
-        rate = self.records / self.seconds if self.seconds else 0.0
         return (
-            f"{self.records} records in {self.seconds:.1f} s ({rate:.1f}/s): "
+            f"{self.records} records in {self.seconds:.1f} s ({self.steady_rate:.1f}/s after "
+            f"a {self.startup_seconds:.1f} s start): "
             f"{self.coded} coded ({self.events} events), "
             f"{self.skipped.total()} skipped{by_reason(self.skipped)}, "
             f"{self.failed.total()} failed{by_reason(self.failed)}"
@@ -165,6 +172,7 @@ async def run(
         progress(summary, record.size)
 
     await coder.start()
+    summary.startup_seconds = time.perf_counter() - started
     try:
         # Reading blocks (a slow pipe): in a thread, so that the pool keeps being fed.
         with ThreadPoolExecutor(1, thread_name_prefix="read") as reader:

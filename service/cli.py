@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -178,23 +179,41 @@ def produce(
     err.print(f"published {sent} article(s) to {settings.topic_articles}")
 
 
+class TailFormat(StrEnum):
+    TABLE = "table"  # to read; the others as `extract` writes them
+    JSONL = Format.JSONL.value
+    CSV = Format.CSV.value
+    PARQUET = Format.PARQUET.value
+
+
 @cli.command()
 def tail(
     from_beginning: Annotated[bool, typer.Option(help="Start at the oldest event")] = True,
     max_events: Annotated[int, typer.Option(help="Stop after this many (0: never)")] = 0,
+    output_format: Annotated[
+        TailFormat,
+        typer.Option("--format", "-f", help="table: to read; the others as `extract` writes"),
+    ] = TailFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not to stdout")
+    ] = None,
 ) -> None:
-    """Print events from the output topic as a readable table, as they arrive."""
+    """Print events from the output topic as they arrive."""
     from aiokafka import AIOKafkaConsumer
     from rich.table import Table
 
     from service import kafka_security
+    from service.export import WRITERS, EventWriter
     from service.models import DiplomaticEvent
     from service.settings import get_settings
 
     settings = get_settings()
     console = Console()
+    if output_format is TailFormat.PARQUET and output is None:
+        warn("--format parquet needs --output FILE (Parquet is not a stream)")
+        raise typer.Exit(2)
 
-    def row_table(header: bool) -> Table:
+    def print_table(events: list[DiplomaticEvent], header: bool) -> None:
         table = Table(show_header=header, box=None, pad_edge=False)
         for name, width in (
             ("type", 10),
@@ -208,9 +227,21 @@ def tail(
             ("article", 22),
         ):
             table.add_column(name, min_width=width, no_wrap=True, overflow="ellipsis")
-        return table
+        for e in events:
+            table.add_row(
+                e.event_type.value,
+                e.mode or "",
+                e.modality.value,
+                e.actor.code or e.actor.country or "?",
+                (e.recipient.code or e.recipient.country or "?") if e.recipient else "",
+                e.cameo.code,
+                str(e.event_date or ""),
+                e.evidence.trigger.text,
+                e.article_id,
+            )
+        console.print(table)
 
-    async def run() -> None:
+    async def run(writer: EventWriter | None) -> None:
         consumer = AIOKafkaConsumer(
             settings.topic_events,
             bootstrap_servers=settings.bootstrap_servers,
@@ -219,36 +250,37 @@ def tail(
             **kafka_security.client_options(settings),
         )
         await consumer.start()
-        seen, header = 0, True
+        seen = 0
         try:
             while max_events == 0 or seen < max_events:
                 batch = await consumer.getmany(timeout_ms=1000)
-                table = row_table(header)
-                for messages in batch.values():
-                    for message in messages:
-                        if message.value is None:
-                            continue
-                        e = DiplomaticEvent.model_validate_json(message.value)
-                        table.add_row(
-                            e.event_type.value,
-                            e.mode or "",
-                            e.modality.value,
-                            e.actor.code or e.actor.country or "?",
-                            (e.recipient.code or e.recipient.country or "?") if e.recipient else "",
-                            e.cameo.code,
-                            str(e.event_date or ""),
-                            e.evidence.trigger.text,
-                            e.article_id,
-                        )
-                        seen += 1
-                if table.row_count:
-                    console.print(table)
-                    header = False
+                events = [
+                    DiplomaticEvent.model_validate_json(message.value)
+                    for messages in batch.values()
+                    for message in messages
+                    if message.value is not None
+                ]
+                if max_events:
+                    events = events[: max_events - seen]
+                if not events:
+                    continue
+                if writer is None:
+                    print_table(events, header=seen == 0)
+                else:
+                    writer.write(events)
+                seen += len(events)
         finally:
             await consumer.stop()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    with open(output, "wb") if output else contextlib.nullcontext(sys.stdout.buffer) as out:
+        table = output_format is TailFormat.TABLE
+        writer = None if table else WRITERS[Format(output_format.value)](out)
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(run(writer))
+        finally:
+            if writer is not None:
+                writer.close()
 
 
 @cli.command()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -171,3 +172,9 @@ def test_extract_output_file(tmp_path, fmt):
     result = runner.invoke(cli, ["extract", "-w", "1", "-f", fmt, "-o", str(out), str(SEED)])
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and out.stat().st_size > 0
+
+
+def test_docs_list_the_columns_in_order():
+    page = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\w+)` \|", page.split("Columns of `csv`", 1)[1], re.M)
+    assert listed == [column.name for column in COLUMNS]

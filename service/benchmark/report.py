@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from service.benchmark.extract import PASSES as extract_passes
 from service.benchmark.runner import LONG_WORDS, Results
 
 
@@ -39,6 +40,17 @@ def markdown(results: Results) -> str:
             f"{r['words_per_s']} | {r['events_per_s']} | {r['cpu_seconds']:.1f} | "
             f"{r['peak_rss_mb']:.0f} |"
         )
+    if results.extract:
+        lines += [
+            "",
+            "| extract | workers | articles | start-up s | articles/s after start-up |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| corpus x{extract_passes} | {r['workers']} | {r['records']} | {r['startup_s']} | "
+            f"{r['articles_per_s_steady']} |"
+            for r in results.extract
+        ]
     lines += ["", "| extraction core by article length | articles | articles/s | words/s |"]
     lines.append("|---|---|---|---|")
     for r in results.by_length:

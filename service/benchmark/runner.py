@@ -14,9 +14,10 @@ from typing import Any
 import psutil
 
 from service import __version__
-from service.benchmark import offline, stream
+from service.benchmark import extract, offline, stream
 from service.benchmark.corpus import Corpus
 from service.models import Article
+from service.settings import Settings
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Results:
     machine: dict[str, Any]
     corpus: dict[str, Any]
     offline: list[dict[str, Any]] = field(default_factory=list)
+    extract: list[dict[str, Any]] = field(default_factory=list)
     by_length: list[dict[str, Any]] = field(default_factory=list)
     stream: list[dict[str, Any]] = field(default_factory=list)
     soak: dict[str, Any] = field(default_factory=dict)
@@ -88,6 +90,13 @@ def run(corpus: Corpus, options: Options, say: Any = print) -> Results:
     results.ratios["core / baseline on OpenBLAS articles per s"] = round(
         core.articles_per_s / reference.articles_per_s, 2
     )
+    for workers in options.processes:
+        say(f"offline: extract --workers {workers}")
+        settings = Settings(model=options.model)
+        results.extract.append(extract.run(corpus.articles, workers, settings))
+    rates = {row["workers"]: row["articles_per_s_steady"] for row in results.extract}
+    if 1 in rates and 2 in rates:
+        results.ratios["extract --workers 2 / --workers 1"] = round(rates[2] / rates[1], 2)
     if not options.stream:
         return results
     saturation: dict[int, float] = {}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+import subprocess
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +19,7 @@ from tests.conftest import SEED
 from tests.integration.conftest import consume, produce, read_all
 
 pytestmark = pytest.mark.integration
+CLI = str(Path(sys.executable).with_name("diplomatic-events"))
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +189,50 @@ def test_health_endpoints(worker):
     assert status == 200 and json.loads(body)["status"] == "ok"
     status, body = worker.get("/readyz")
     assert status == 200 and json.loads(body)["ready"] is True
+
+
+def test_extract_codes_the_same_records_as_the_worker(worker, traffic, tmp_path):
+    """One path: the worker's events and outcomes are what ``extract`` gives for the same
+    bytes, with the same settings (a tombstone is no line of a file: left out)."""
+    _, records, processed, _, events, corpus_at = traffic
+    lines = [value for _, value in records if value is not None]
+    source = tmp_path / "records.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    done = subprocess.run(
+        [CLI, "extract", "--workers", "2", str(source)],
+        capture_output=True,
+        env=worker.env,
+        timeout=300,
+    )
+    offline = [DiplomaticEvent.model_validate_json(line) for line in done.stdout.splitlines()]
+    streamed = [DiplomaticEvent.model_validate_json(m.value) for m in events]
+    assert offline and {e.event_id: e for e in offline} == {e.event_id: e for e in streamed}
+
+    tombstone = next(at for at, bad in corpus_at.items() if bad.value is None)
+    by_worker = Counter(
+        (p.status, p.reason)
+        for p in (ProcessedRecord.model_validate_json(m.value) for m in processed)
+        if p.status != "ok" and (p.source_partition, p.source_offset) != tombstone
+    )
+    by_extract = Counter(
+        ("dead_letter" if verb == "failed" else "skipped", reason)
+        for verb, reason in re.findall(
+            r"^\S+:\d+:.* (failed|skipped): (\w+)", done.stderr.decode(), re.M
+        )
+    )
+    assert by_extract == by_worker and by_worker
+
+
+def test_tail_writes_csv_rows(worker, traffic):
+    _, _, _, _, events, _ = traffic
+    done = subprocess.run(
+        [CLI, "tail", "--max-events", "5", "--format", "csv"],
+        capture_output=True,
+        env=worker.env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(done.stdout.decode().splitlines()))
+    assert list(rows[0])[:2] == ["event_date", "date_precision"] and len(rows) == 5
+    published = {DiplomaticEvent.model_validate_json(m.value).event_id for m in events}
+    assert {row["event_id"] for row in rows} <= published
