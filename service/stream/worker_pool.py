@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import ctypes
 import importlib
@@ -162,6 +163,7 @@ def _overran(limit: float) -> str:
 # --- in the worker's event loop ----------------------------------------------------------
 
 _Waiting = tuple[Article, "asyncio.Future[Outcome]"]
+_Launched = tuple[ProcessPoolExecutor, "concurrent.futures.Future[tuple[str, int]]"]
 _Result = TypeVar("_Result")
 
 
@@ -205,6 +207,7 @@ class ExtractionPool:
         self.long_share = long_share
         self.timeout = timeout
         self._processes: list[_Process] = []
+        self._launched: list[_Launched] = []
         self._generations = [0] * processes  # replacements of each process
         self.model_info: str | None = None
         self._started = asyncio.Event()
@@ -240,21 +243,36 @@ class ExtractionPool:
     def pids(self) -> list[int]:
         return [process.pid for process in self._processes]
 
-    async def _spawn(self) -> _Process:
+    def _launch_one(self) -> _Launched:
+        """A new process, making its extractor from now on (``_warm`` answers once it has)."""
         executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
             initargs=(self.make_extractor,),
         )
-        # Load the model before the process takes work.
-        self.model_info, pid = await asyncio.get_running_loop().run_in_executor(executor, _warm)
+        return executor, executor.submit(_warm)
+
+    async def _ready(self, launched: _Launched) -> _Process:
+        executor, warm = launched
+        model, pid = await asyncio.wrap_future(warm)
+        self.model_info = model
         return _Process(executor, pid)
 
+    async def _spawn(self) -> _Process:
+        return await self._ready(self._launch_one())
+
+    def launch(self) -> None:
+        """Start the processes now, so that they load the model while the caller goes on
+        starting up (the worker: its topics, consumer and producer); ``start`` waits for
+        them."""
+        if not self._launched:
+            self._launched = [self._launch_one() for _ in range(self.processes)]
+
     async def start(self) -> None:
-        self._processes = list(
-            await asyncio.gather(*(self._spawn() for _ in range(self.processes)))
-        )
+        self.launch()
+        launched, self._launched = self._launched, []
+        self._processes = list(await asyncio.gather(*(self._ready(one) for one in launched)))
         self._dispatchers = [
             asyncio.create_task(self._dispatch(slot)) for slot in range(self.processes)
         ]
