@@ -139,7 +139,11 @@ def describe(record: Record, outcome: Skipped | Failed) -> str:
     article = f" article {outcome.article_id}" if outcome.article_id else ""
     if isinstance(outcome, Skipped):
         return f"{where}:{article} skipped: {outcome.reason.value}"
-    return f"{where}:{article} failed: {outcome.reason.value}: {outcome.error}"
+    return f"{where}:{article} failed: {reason(outcome)}"
+
+
+def reason(failed: Failed) -> str:
+    return f"{failed.reason.value}: {failed.error}"
 
 
 async def run(

@@ -7,17 +7,14 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from service.export import Format
-from service.models import Article
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
@@ -44,27 +41,6 @@ def worker(
     settings = get_settings()
     asyncio.run(ensure_topics(settings))
     faust.Worker(app, loglevel=loglevel or settings.log_level).execute_from_commandline()
-
-
-def _read_articles(paths: list[str]) -> Iterator[tuple[str, int, Article | str]]:
-    """(source, line number, Article or error) for JSON Lines files, stdin or ``.txt`` files."""
-    for name in paths or ["-"]:
-        if name != "-" and name.endswith(".txt"):
-            path = Path(name)
-            yield name, 1, Article(id=path.stem, text=path.read_text(encoding="utf-8"))
-            continue
-        handle = sys.stdin if name == "-" else open(name, encoding="utf-8")  # noqa: SIM115
-        try:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield name, number, Article.model_validate_json(line)
-                except ValidationError as exc:
-                    yield name, number, exc.errors()[0]["msg"] if exc.errors() else str(exc)
-        finally:
-            if handle is not sys.stdin:
-                handle.close()
 
 
 def _cpu_count() -> int:
@@ -150,10 +126,12 @@ def produce(
     """Publish articles to the input topic (keyed by article id)."""
     from aiokafka import AIOKafkaProducer
 
-    from service import kafka_security
+    from service import batch, codec, kafka_security
+    from service.outcomes import Failed
     from service.settings import get_settings
 
     settings = get_settings()
+    limits = settings.max_message_bytes, settings.max_text_bytes
 
     async def run() -> int:
         producer = AIOKafkaProducer(
@@ -164,12 +142,19 @@ def produce(
         await producer.start()
         sent = 0
         try:
-            for source, number, item in _read_articles(files):
-                if isinstance(item, str):
-                    warn(f"{source}:{number}: skipped: {item}")
+            for record in batch.read_records(files, settings.max_message_bytes):
+                value = record.value
+                # What the worker would dead-letter is reported here instead, and not sent.
+                article = (
+                    value if isinstance(value, Failed) else codec.decode_article(value, *limits)
+                )
+                if isinstance(article, Failed):
+                    warn(f"{record.source}:{record.line}: not published: {batch.reason(article)}")
                     continue
-                value = item.model_dump_json(exclude_none=True).encode()
-                await producer.send_and_wait(settings.topic_articles, value, key=item.id.encode())
+                assert isinstance(value, bytes)
+                await producer.send_and_wait(
+                    settings.topic_articles, value, key=article.id.encode()
+                )
                 sent += 1
         finally:
             await producer.stop()

@@ -236,3 +236,20 @@ def test_tail_writes_csv_rows(worker, traffic):
     assert list(rows[0])[:2] == ["event_date", "date_precision"] and len(rows) == 5
     published = {DiplomaticEvent.model_validate_json(m.value).event_id for m in events}
     assert {row["event_id"] for row in rows} <= published
+
+
+def test_produce_sends_articles_as_they_are_and_reports_what_it_leaves_out(worker, tmp_path):
+    topic = f"produce-{worker.run}"  # a topic of its own: no worker reads it
+    good = SEED.read_text().splitlines()[0].encode()
+    source = tmp_path / "to-send.jsonl"
+    source.write_bytes(good + b"\n{not json\n")
+    done = subprocess.run(
+        [CLI, "produce", str(source)],
+        capture_output=True,
+        env={**worker.env, "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": topic},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{source}:2: not published: invalid_json: " in done.stderr.decode()
+    (sent,) = consume(worker.settings.bootstrap_servers, topic, 1, 30)
+    assert sent.value == good and sent.key == b"seed-article-rok-us-call"
