@@ -24,8 +24,8 @@ from tests.conftest import ROOT
 
 REFRESH_SCRIPT = "scripts/refresh_upstream"
 # A path to the reference data beside the repository: the relative path itself, or one
-# built from parts (``ROOT.parent / "shared"``, ``"shared/data"``). Written so that this
-# file does not match itself.
+# built from parts (the root's parent joined with a "shared" folder, then its data folder).
+# Written so that this file, which is tracked too, does not match itself.
 OUTSIDE_REFERENCE = re.compile(rb"\.\.[/\\]shared|/\s*[\"']shared[\"']|shared[/\\]data")
 
 
