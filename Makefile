@@ -30,7 +30,7 @@ ops:         ## regenerate the dashboard JSON and the manifests derived from ops
 	.venv/bin/python scripts/build_dashboard.py
 	.venv/bin/python scripts/build_k8s.py
 
-tables:      ## regenerate service/data from ../shared/data
+tables:      ## regenerate service/data from the vendored sources in upstream/
 	.venv/bin/python scripts/build_tables.py
 
 classifier:  ## retrain the sentence classifier from service/data/training

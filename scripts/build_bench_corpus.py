@@ -1,4 +1,4 @@
-"""Build the benchmark corpus ``bench/corpus/news-mix.jsonl`` from ``shared/data/news``.
+"""Build the benchmark corpus ``bench/corpus/news-mix.jsonl`` from ``upstream/news``.
 
 A realistic mix in which most articles are not diplomatic: every Wikinews article (general
 news, 2004-2023) and 130 White House foreign-affairs statements and readouts (dense in
@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT / "upstream" / "news"
 DIPLOMATIC = 130
 LONG_WORDS = 10_000
 
@@ -28,7 +29,7 @@ def _words(record: dict[str, object]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--news", type=Path, default=ROOT.parent / "shared" / "data" / "news")
+    parser.add_argument("--news", type=Path, default=NEWS, help="the vendored news files")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "corpus" / "news-mix.jsonl")
     args = parser.parse_args()
     wikinews = _read(args.news / "wikinews.jsonl")

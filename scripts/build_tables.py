@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Derive the project's coding tables from the openly licensed reference data.
 
-    python scripts/build_tables.py [--shared ../shared/data] [--out service/data]
+    python scripts/build_tables.py [--upstream upstream] [--out service/data]
 
-The running service never reads ``../shared``: it reads the JSON files this script writes
-into ``service/data/``, each of which records its sources and licences (see
-``service/data/README.md``). Re-run after changing the reference data or this script; a test
+It reads the vendored upstream sources in ``upstream/`` (see ``upstream/README.md``). The
+running service never reads them: it reads the JSON files this script writes into
+``service/data/``, each of which records its sources and licences (see
+``service/data/README.md``). Re-run after changing ``upstream/`` or this script; a test
 checks that the committed tables are what this script produces.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 import pycountry
 
 ROOT = Path(__file__).resolve().parent.parent
+UPSTREAM = ROOT / "upstream"
 
 SOURCES = {
     "phoenix": "openeventdata/petrarch2 Phoenix dictionaries (MIT, Open Event Data Alliance)",
@@ -163,14 +165,14 @@ def parse_actor_file(path: Path) -> list[dict[str, Any]]:
     return [e for e in entries if e["roles"] and e["names"][0]]
 
 
-def build_actors(shared: Path) -> list[dict[str, Any]]:
+def build_actors(upstream: Path) -> list[dict[str, Any]]:
     actors: list[dict[str, Any]] = []
     for name in (
         "Phoenix.Countries.actors.txt",
         "Phoenix.International.actors.txt",
         "Phoenix.MilNonState.actors.txt",
     ):
-        for entry in parse_actor_file(shared / "petrarch2" / name):
+        for entry in parse_actor_file(upstream / "petrarch2" / name):
             names = sorted({n for n in entry["names"] if len(n) > 1})
             if not names:
                 continue
@@ -320,11 +322,11 @@ PROJECT_AGENTS = {
 }  # fmt: skip
 
 
-def build_agents(shared: Path) -> dict[str, str]:
+def build_agents(upstream: Path) -> dict[str, str]:
     """Agent words -> sector code (``MINISTER [~GOV]`` -> ``minister: GOV``)."""
     macros: dict[str, list[str]] = {}
     agents: dict[str, str] = {}
-    for line in (shared / "petrarch2" / "Phoenix.agents.txt").read_text().splitlines():
+    for line in (upstream / "petrarch2" / "Phoenix.agents.txt").read_text().splitlines():
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
@@ -355,18 +357,20 @@ def build_agents(shared: Path) -> dict[str, str]:
     return dict(sorted(agents.items()))
 
 
-def build_cameo(shared: Path) -> dict[str, Any]:
+def build_cameo(upstream: Path) -> dict[str, Any]:
     labels: dict[str, str] = {}
-    for line in (shared / "cameo" / "CAMEO_codefile.txt").read_text(errors="replace").splitlines():
+    for line in (
+        (upstream / "cameo" / "CAMEO_codefile.txt").read_text(errors="replace").splitlines()
+    ):
         match = re.match(r"^\s*(\d{2,4})\s*[:\t ]\s*(.+?)\s*$", line)
         if match and match.group(1) not in labels:
             labels[match.group(1)] = match.group(2).strip().strip('"')
     goldstein: dict[str, float] = {}
-    for line in (shared / "cameo" / "goldstein_phoenix.tsv").read_text().splitlines()[1:]:
+    for line in (upstream / "cameo" / "goldstein_phoenix.tsv").read_text().splitlines()[1:]:
         code, value = line.split("\t")
         goldstein[code.strip()] = float(value)
     plover: dict[str, dict[str, Any]] = {}
-    c2p = (shared / "plover" / "CAMEO2PLOVER-2021.txt").read_text()
+    c2p = (upstream / "plover" / "CAMEO2PLOVER-2021.txt").read_text()
     for line in c2p.splitlines():
         match = re.match(r"^(\d{2,4}):\s*([^#]*?)\s*(?:#\s*(.*))?$", line)
         if not match:
@@ -407,8 +411,8 @@ def latex_text(raw: str) -> str:
     ).strip()
 
 
-def build_plover(shared: Path) -> dict[str, Any]:
-    tex = (shared / "plover" / "PLOVER_MANUAL.tex").read_text()
+def build_plover(upstream: Path) -> dict[str, Any]:
+    tex = (upstream / "plover" / "PLOVER_MANUAL.tex").read_text()
     types: dict[str, Any] = {}
     sections = re.split(r"\\section\{", tex)
     for section in sections:
@@ -451,15 +455,15 @@ def build_plover(shared: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--upstream", type=Path, default=UPSTREAM, help="upstream sources")
     parser.add_argument("--out", type=Path, default=ROOT / "service" / "data")
     args = parser.parse_args()
-    shared, out = args.shared, args.out
+    upstream, out = args.upstream, args.out
     out.mkdir(parents=True, exist_ok=True)
-    write(out, "actors.json", ["phoenix"], build_actors(shared))
-    write(out, "agents.json", ["phoenix"], build_agents(shared))
-    write(out, "cameo.json", ["cameo_labels", "goldstein", "cameo2plover"], build_cameo(shared))
-    write(out, "plover.json", ["plover_manual"], build_plover(shared))
+    write(out, "actors.json", ["phoenix"], build_actors(upstream))
+    write(out, "agents.json", ["phoenix"], build_agents(upstream))
+    write(out, "cameo.json", ["cameo_labels", "goldstein", "cameo2plover"], build_cameo(upstream))
+    write(out, "plover.json", ["plover_manual"], build_plover(upstream))
     write(out, "organisations.json", ["phoenix"], ORGANISATION_NAMES)
 
 

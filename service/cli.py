@@ -294,7 +294,7 @@ def schemas(
 def evaluate(
     gsr: Annotated[
         Path, typer.Option(help="PLOVER gold standard records (PLOVER_GSR_CAMEO.json)")
-    ] = Path("../shared/data/plover/PLOVER_GSR_CAMEO.json"),
+    ] = Path("upstream/plover/PLOVER_GSR_CAMEO.json"),
     own: Annotated[bool, typer.Option(help="Also score the project's own test set")] = True,
     out: Annotated[
         Path | None, typer.Option(help="Folder for report.json and confusion PNGs")

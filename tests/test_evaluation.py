@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from service.evaluation import gold, report, runner, scoring
 from service.evaluation.gold import GoldActor, GoldEvent, GoldItem
 from service.evaluation.scoring import Counts, Predicted
 
-GSR = Path(__file__).resolve().parents[2] / "shared" / "data" / "plover" / "PLOVER_GSR_CAMEO.json"
+GSR = runner.DEFAULT_GSR  # the records vendored in upstream/plover
 
 
 def test_gsr_loader_maps_old_labels_and_codes():
