@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""What a fresh process pays before it codes its first article, stage by stage.
+
+    .venv/bin/python scripts/startup_profile.py [ARTICLES.jsonl] [--runs 5]
+
+Without ``--runs`` it times one fresh process (this one): the interpreter's start, the
+imports of the extraction core, ``EventExtractor`` construction broken into its stages and
+the first article (the first line of ARTICLES, ``samples/articles.jsonl`` by default)
+coded. With ``--runs N`` it starts N such processes and prints each stage's median.
+
+A stage's time is inclusive (a stage called inside another counts in both); stages are
+found by wrapping the functions that do the work, so the script needs no hooks in the
+service. Stages the code no longer has are left out.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.time()  # before any import of ours
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (module, attribute): callables whose first call is a stage of the start.
+STAGES = [
+    ("spacy", "load"),
+    ("service.extraction.pipeline", "build_nlp"),
+    ("service.extraction.tables", "actors"),
+    ("service.extraction.tables", "agents"),
+    ("service.extraction.tables", "trigger_lexicon"),
+    ("service.extraction.tag_mapper", "replace_attribute_ruler"),
+    ("service.extraction.actor_patterns", "actor_groups"),
+    ("service.extraction.actor_patterns", "keywords"),
+    ("service.extraction.actor_patterns", "read"),
+    ("service.extraction.actor_recognizer", "ActorRecognizer.__init__"),
+    ("service.extraction.entity_recognizer", "EntityRecognizer.__init__"),
+    ("service.extraction.candidate_filter", "CandidateFilter.__init__"),
+    ("service.extraction.language_gate", "warm"),
+    ("service.extraction.sentence_classifier", "_model"),
+]
+
+
+def _process_started() -> float:
+    """When the kernel started this process (wall clock), from /proc."""
+    with open("/proc/self/stat") as handle:
+        start_ticks = int(handle.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as handle:
+        uptime = float(handle.read().split()[0])
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    return time.time() - uptime + start_ticks / ticks
+
+
+def _wrap(times: dict[str, float], module: str, attribute: str) -> None:
+    try:
+        owner: Any = importlib.import_module(module)
+    except ImportError:
+        return
+    *path, name = attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return
+    original = getattr(owner, name, None)
+    if original is None:
+        return
+    label = f"{module.removeprefix('service.extraction.')}.{attribute}"
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        begin = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if label not in times:  # the first call: later ones hit caches
+                times[label] = time.perf_counter() - begin
+
+    for attr in ("__wrapped__", "cache_clear", "cache_info"):
+        if hasattr(original, attr):
+            setattr(timed, attr, getattr(original, attr))
+    setattr(owner, name, timed)
+    # Modules that imported the function by name keep their own reference.
+    if not path:
+        for other in list(sys.modules.values()):
+            if getattr(other, "__name__", "").startswith("service") and (
+                getattr(other, name, None) is original
+            ):
+                setattr(other, name, timed)
+
+
+def profile_once(articles: Path) -> dict[str, float]:
+    times: dict[str, float] = {}
+    times["interpreter start"] = STARTED - _process_started()
+    begin = time.perf_counter()
+    from service.extraction import pipeline
+    from service.models import Article
+
+    times["imports (service.extraction)"] = time.perf_counter() - begin
+    for module, attribute in STAGES:
+        _wrap(times, module, attribute)
+    begin = time.perf_counter()
+    extractor = pipeline.EventExtractor()
+    times["EventExtractor()"] = time.perf_counter() - begin
+    ready = time.time()
+    with articles.open(encoding="utf-8") as handle:
+        article = Article.model_validate_json(handle.readline())
+    begin = time.perf_counter()
+    reason = extractor.skip_reason(article)
+    events = [] if reason else extractor.extract(article)
+    lines = [e.model_dump_json() for e in events]
+    times["first article"] = time.perf_counter() - begin
+    times["events"] = len(lines)
+    started = _process_started()
+    times["process start -> extractor ready"] = ready - started
+    times["process start -> first event"] = time.time() - started
+    return times
+
+
+def _print(rows: dict[str, float], header: str) -> None:
+    print(f"{'stage':<52} {header:>10}")
+    for label, seconds in rows.items():
+        value = f"{int(seconds)}" if label == "events" else f"{seconds:.3f}"
+        print(f"{label:<52} {value:>10}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", nargs="?", default=str(ROOT / "samples/articles.jsonl"))
+    parser.add_argument("--runs", type=int, default=0, help="fresh processes; medians")
+    parser.add_argument("--json", action="store_true", help="one JSON object (for --runs)")
+    args = parser.parse_args()
+    if args.runs:
+        runs: list[dict[str, float]] = []
+        for _ in range(args.runs):
+            out = subprocess.run(
+                [sys.executable, __file__, args.articles, "--json"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            runs.append(json.loads(out))
+        labels = list(dict.fromkeys(k for run in runs for k in run))
+        medians = {k: statistics.median(r[k] for r in runs if k in r) for k in labels}
+        _print(medians, f"median/{args.runs}")
+        return
+    times = profile_once(Path(args.articles))
+    if args.json:
+        print(json.dumps(times))
+    else:
+        _print(times, "seconds")
+
+
+if __name__ == "__main__":
+    main()
