@@ -7,14 +7,12 @@ the actor dictionary; ``kb_id_`` is the index of the entry in ``tables.actors()`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from service.extraction import names, tables
+from service.extraction import actor_patterns, names, tables
 
 ACTOR_SPANS = "actors"
 AGENT_SPANS = "agents"
@@ -64,17 +62,6 @@ def _cached(doc: Doc, key: str) -> list[Span]:
     return spans
 
 
-def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
-    """Pattern docs for the names; abbreviations with dots also as written in news, since
-    the tokenizer splits "u.s." but keeps "U.S." whole."""
-    out = []
-    for name in names:
-        out.append(nlp.make_doc(name))
-        if "." in name:
-            out.append(nlp.make_doc(name.upper()))
-    return out
-
-
 class ActorRecognizer:
     """PhraseMatcher over the actor and agent dictionaries.
 
@@ -84,13 +71,18 @@ class ActorRecognizer:
     def __init__(self, nlp: Language) -> None:
         self.actor_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.agent_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for index, entry in enumerate(tables.actors()):
-            self.actor_matcher.add(str(index), _phrases(nlp, entry.names))
-        by_sector: dict[str, list[str]] = {}
-        for phrase, sector in tables.agents().items():
-            by_sector.setdefault(sector, []).append(phrase)
-        for sector, phrases in by_sector.items():
-            self.agent_matcher.add(sector, _phrases(nlp, phrases))
+        actor_groups = actor_patterns.actor_groups()
+        agent_groups = actor_patterns.agent_groups()
+        texts = actor_patterns.all_texts(actor_groups + agent_groups)
+        # The NORM hashes of each text's tokens, in the order of ``texts``.
+        patterns = iter(actor_patterns.keywords(nlp, texts))
+        for matcher, groups in (
+            (self.actor_matcher, actor_groups),
+            (self.agent_matcher, agent_groups),
+        ):
+            for key, group in groups:
+                # ``add`` takes patterns as attribute hashes too, as its own unpickling does.
+                matcher.add(key, [next(patterns) for _ in group])  # type: ignore[misc]
 
     def __call__(self, doc: Doc) -> Doc:
         actors = []
