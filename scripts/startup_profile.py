@@ -2,11 +2,14 @@
 """What a fresh process pays before it codes its first article, stage by stage.
 
     .venv/bin/python scripts/startup_profile.py [ARTICLES.jsonl] [--runs 5]
+    .venv/bin/python scripts/startup_profile.py [ARTICLES.jsonl] --cli [--runs 5]
 
 Without ``--runs`` it times one fresh process (this one): the interpreter's start, the
 imports of the extraction core, ``EventExtractor`` construction broken into its stages and
 the first article (the first line of ARTICLES, ``samples/articles.jsonl`` by default)
-coded. With ``--runs N`` it starts N such processes and prints each stage's median.
+coded. With ``--runs N`` it starts N such processes and prints each stage's median. With
+``--cli`` it times ``diplomatic-events extract ARTICLES`` instead: to its first event on
+stdout and to its exit (give it a file of one article).
 
 A stage's time is inclusive (a stage called inside another counts in both); stages are
 found by wrapping the functions that do the work, so the script needs no hooks in the
@@ -132,12 +135,38 @@ def _print(rows: dict[str, float], header: str) -> None:
         print(f"{label:<52} {value:>10}")
 
 
+def time_cli(articles: str, runs: int) -> dict[str, float]:
+    """``diplomatic-events extract ARTICLES`` in N fresh processes: medians of the time to
+    its first line on stdout (the first event) and to its exit."""
+    command = [str(Path(sys.executable).parent / "diplomatic-events"), "extract", articles]
+    first: list[float] = []
+    done: list[float] = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
+            assert proc.stdout is not None
+            proc.stdout.readline()
+            first.append(time.perf_counter() - begin)
+            proc.stdout.read()
+        done.append(time.perf_counter() - begin)
+    return {
+        "extract: process start -> first event": statistics.median(first),
+        "extract: process start -> exit": statistics.median(done),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("articles", nargs="?", default=str(ROOT / "samples/articles.jsonl"))
     parser.add_argument("--runs", type=int, default=0, help="fresh processes; medians")
     parser.add_argument("--json", action="store_true", help="one JSON object (for --runs)")
+    parser.add_argument(
+        "--cli", action="store_true", help="time `diplomatic-events extract` instead (--runs)"
+    )
     args = parser.parse_args()
+    if args.cli:
+        _print(time_cli(args.articles, args.runs or 5), f"median/{args.runs or 5}")
+        return
     if args.runs:
         runs: list[dict[str, float]] = []
         for _ in range(args.runs):
