@@ -80,14 +80,12 @@ def build_nlp(model: str) -> Language:
     nlp.add_pipe("actor_recognizer", last=True)
     nlp.add_pipe("entity_recognizer", last=True)
     nlp.max_length = 10_000_000  # the service enforces its own, smaller, limit on input
-    # Tokenizing the actor dictionary's 60,000 names for the phrase matchers filled the
-    # tokenizer's cache of word chunks (10,000 by default), after which no news word was
-    # ever cached and tokenizing cost 2.5 times as much. Empty it (its ``rules`` setter is
-    # the public way) and give it room for a news vocabulary; it stays bounded.
+    # Room in the tokenizer's cache of word chunks for a news vocabulary; it stays bounded.
+    # (Should the actor patterns have been tokenized here, ``actor_patterns`` emptied the
+    # cache they filled.)
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
     tokenizer.max_cache_size = TOKENIZER_CACHE
-    tokenizer.rules = tokenizer.rules
     return nlp
 
 
