@@ -36,6 +36,7 @@ from service.extraction import (
     actor_resolver,
     candidate_filter,
     coreference,
+    disk_tokenizer,
     event_classifier,
     event_date,
     event_mode,
@@ -69,12 +70,13 @@ TOKENIZER_CACHE = 50_000
 PARSE_TOKENS = 2_000
 STEP_SENTENCES = 40  # sentences coded (or classified) between two pauses of extract_in_steps
 _CACHED_LEMMAS = {"components": {"lemmatizer": {"factory": "cached_lemmatizer"}}}
+_LOAD_CONFIG = {**_CACHED_LEMMAS, **disk_tokenizer.CONFIG}
 
 
 def build_nlp(model: str) -> Language:
     # The statistical NER costs more than half of the pipeline's time; names, dates and
     # places come from ``entity_recognizer`` instead.
-    nlp = numeric_backend.load(lambda: spacy.load(model, exclude=["ner"], config=_CACHED_LEMMAS))
+    nlp = numeric_backend.load(lambda: spacy.load(model, exclude=["ner"], config=_LOAD_CONFIG))
     tag_mapper.replace_attribute_ruler(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     nlp.add_pipe("actor_recognizer", last=True)
