@@ -3,13 +3,15 @@
 
     .venv/bin/python scripts/startup_profile.py [ARTICLES.jsonl] [--runs 5]
     .venv/bin/python scripts/startup_profile.py [ARTICLES.jsonl] --cli [--runs 5]
+    .venv/bin/python scripts/startup_profile.py --worker 8123 [--runs 5]
 
 Without ``--runs`` it times one fresh process (this one): the interpreter's start, the
 imports of the extraction core, ``EventExtractor`` construction broken into its stages and
 the first article (the first line of ARTICLES, ``samples/articles.jsonl`` by default)
 coded. With ``--runs N`` it starts N such processes and prints each stage's median. With
 ``--cli`` it times ``diplomatic-events extract ARTICLES`` instead: to its first event on
-stdout and to its exit (give it a file of one article).
+stdout and to its exit (give it a file of one article). With ``--worker PORT`` it times
+``diplomatic-events worker`` to /readyz answering 200 on PORT (see ``time_worker``).
 
 A stage's time is inclusive (a stage called inside another counts in both); stages are
 found by wrapping the functions that do the work, so the script needs no hooks in the
@@ -155,6 +157,71 @@ def time_cli(articles: str, runs: int) -> dict[str, float]:
     }
 
 
+def time_worker(runs: int, port: int) -> dict[str, float]:
+    """``diplomatic-events worker`` in N fresh processes: medians of the time to its first
+    answer on /livez (faust's web server up) and to /readyz answering 200. The broker is
+    the configured one (KAFKA_BOOTSTRAP_SERVERS); the app id and topics are this probe's
+    own, so that no other worker's group or topics are touched."""
+    import os
+    import signal
+    import urllib.error
+    import urllib.request
+
+    env = {
+        **os.environ,
+        "DIPLOMATIC_EVENTS_APP_ID": "startup-probe",
+        "DIPLOMATIC_EVENTS_TOPIC_ARTICLES": "startup-probe.articles.raw",
+        "DIPLOMATIC_EVENTS_TOPIC_EVENTS": "startup-probe.events.diplomatic",
+        "DIPLOMATIC_EVENTS_TOPIC_ROUTED_PREFIX": "startup-probe.events.",
+        "DIPLOMATIC_EVENTS_TOPIC_DLQ": "startup-probe.articles.dlq",
+        "DIPLOMATIC_EVENTS_TOPIC_PROCESSED": "startup-probe.articles.processed",
+        "DIPLOMATIC_EVENTS_TOPIC_PARTITIONS": "1",
+        "DIPLOMATIC_EVENTS_METRICS_PORT": str(port),
+        "DIPLOMATIC_EVENTS_DATA_DIR": "/tmp/diplomatic-events-startup-probe",
+    }
+    command = [str(Path(sys.executable).parent / "diplomatic-events"), "worker"]
+
+    def status(path: str) -> int | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as reply:
+                return int(reply.status)
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    live: list[float] = []
+    ready: list[float] = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            first_live = None
+            while time.perf_counter() - begin < 120:
+                if first_live is None and status("/livez") is not None:
+                    first_live = time.perf_counter() - begin
+                if status("/readyz") == 200:
+                    ready.append(time.perf_counter() - begin)
+                    break
+                time.sleep(0.02)
+            else:
+                raise SystemExit("the worker was not ready within 120 s")
+            live.append(first_live if first_live is not None else ready[-1])
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return {
+        "worker: process start -> /livez answers": statistics.median(live),
+        "worker: process start -> /readyz 200": statistics.median(ready),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("articles", nargs="?", default=str(ROOT / "samples/articles.jsonl"))
@@ -163,7 +230,16 @@ def main() -> None:
     parser.add_argument(
         "--cli", action="store_true", help="time `diplomatic-events extract` instead (--runs)"
     )
+    parser.add_argument(
+        "--worker",
+        type=int,
+        metavar="PORT",
+        help="time `diplomatic-events worker` to /readyz on PORT instead (needs a broker)",
+    )
     args = parser.parse_args()
+    if args.worker:
+        _print(time_worker(args.runs or 5, args.worker), f"median/{args.runs or 5}")
+        return
     if args.cli:
         _print(time_cli(args.articles, args.runs or 5), f"median/{args.runs or 5}")
         return
