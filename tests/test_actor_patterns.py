@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.matcher import PhraseMatcher
 
-from service.extraction import EventExtractor, actor_patterns
+from service.extraction import EventExtractor, actor_patterns, tables
 from tests.conftest import generated_is_current
 
 
@@ -77,3 +77,21 @@ def test_a_stale_file_means_tokenizing_with_a_warning(
     with caplog.at_level(logging.WARNING, logger=actor_patterns.__name__):
         assert actor_patterns.keywords(nlp, texts) == actor_patterns.tokenized(nlp, texts)
     assert "out of date" in caplog.text
+
+
+def test_entries_sharing_a_pattern_keep_their_number_as_match_key() -> None:
+    from service.extraction.actor_recognizer import _actor_keys
+
+    keys = _actor_keys([("0", [(1, 2)]), ("1", [(1, 2), (3,)]), ("2", [(4,)])])
+    assert keys == {"0": "0", "1": "1", "2": "actor 2"}
+
+
+def test_numbers_in_text_are_words_whatever_the_match_keys(extractor: EventExtractor) -> None:
+    doc = extractor.nlp("In 2024 Kenya sent 17 ministers; 28000 troops stayed in Somalia.")
+    numbers = [t for t in doc if t.text in ("2024", "17", "28000")]
+    assert len(numbers) == 3
+    assert all(t.like_num and t.is_digit and t.shape_ == "dddd"[: len(t)] for t in numbers)
+    # The actor spans name their dictionary entries by index, whatever the match key.
+    entries = tables.actors()
+    found = {span.text.lower(): entries[int(span.kb_id_)].names for span in doc.spans["actors"]}
+    assert "kenya" in found["kenya"] and "somalia" in found["somalia"]
