@@ -30,8 +30,9 @@ ops:         ## regenerate the dashboard JSON and the manifests derived from ops
 	.venv/bin/python scripts/build_dashboard.py
 	.venv/bin/python scripts/build_k8s.py
 
-tables:      ## regenerate service/data from the vendored sources in upstream/
+tables:      ## regenerate service/data from the vendored sources in upstream/, then the actor patterns
 	.venv/bin/python scripts/build_tables.py
+	.venv/bin/python scripts/build_actor_patterns.py
 
 classifier:  ## retrain the sentence classifier from service/data/training
 	.venv/bin/python scripts/train_classifier.py

@@ -8,13 +8,15 @@ the actor dictionary; ``kb_id_`` is the index of the entry in ``tables.actors()`
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from service.extraction import names, tables
+from service.extraction import actor_patterns, names, tables
+from service.extraction.actor_patterns import Keyword
 
 ACTOR_SPANS = "actors"
 AGENT_SPANS = "agents"
@@ -64,17 +66,6 @@ def _cached(doc: Doc, key: str) -> list[Span]:
     return spans
 
 
-def _phrases(nlp: Language, names: Iterable[str]) -> list[Doc]:
-    """Pattern docs for the names; abbreviations with dots also as written in news, since
-    the tokenizer splits "u.s." but keeps "U.S." whole."""
-    out = []
-    for name in names:
-        out.append(nlp.make_doc(name))
-        if "." in name:
-            out.append(nlp.make_doc(name.upper()))
-    return out
-
-
 class ActorRecognizer:
     """PhraseMatcher over the actor and agent dictionaries.
 
@@ -84,19 +75,29 @@ class ActorRecognizer:
     def __init__(self, nlp: Language) -> None:
         self.actor_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.agent_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for index, entry in enumerate(tables.actors()):
-            self.actor_matcher.add(str(index), _phrases(nlp, entry.names))
-        by_sector: dict[str, list[str]] = {}
-        for phrase, sector in tables.agents().items():
-            by_sector.setdefault(sector, []).append(phrase)
-        for sector, phrases in by_sector.items():
-            self.agent_matcher.add(sector, _phrases(nlp, phrases))
+        actor_groups = actor_patterns.actor_groups()
+        agent_groups = actor_patterns.agent_groups()
+        texts = actor_patterns.all_texts(actor_groups + agent_groups)
+        # The NORM hashes of each text's tokens, in the order of ``texts``.
+        patterns = iter(actor_patterns.keywords(nlp, texts))
+        actors = [(key, [next(patterns) for _ in group]) for key, group in actor_groups]
+        agents = [(key, [next(patterns) for _ in group]) for key, group in agent_groups]
+        keys = _actor_keys(actors)
+        _bare_lexemes(nlp.vocab, (k for k in keys.values() if k.startswith(_BARE_KEY)))
+        # ``add`` takes patterns as attribute hashes too, as its own unpickling does.
+        for index, keywords in actors:
+            self.actor_matcher.add(keys[index], keywords)  # type: ignore[arg-type]
+        for sector, keywords in agents:
+            self.agent_matcher.add(sector, keywords)  # type: ignore[arg-type]
+        # Match id -> the entry's index in ``tables.actors()``, as a string (``kb_id``).
+        strings = nlp.vocab.strings
+        self.entries = {strings[key]: index for index, key in keys.items()}
 
     def __call__(self, doc: Doc) -> Doc:
         actors = []
         people = [run for run in names.name_runs(doc) if len(run) > 1]
         for match_id, start, end in self.actor_matcher(doc):
-            span = Span(doc, start, end, label="ACTOR", kb_id=doc.vocab.strings[match_id])
+            span = Span(doc, start, end, label="ACTOR", kb_id=self.entries[match_id])
             if self._plausible(span) and not self._part_of_other_name(span, people):
                 actors.append(span)
         doc.spans[ACTOR_SPANS] = filter_spans(actors)
@@ -132,6 +133,38 @@ class ActorRecognizer:
             if token.is_lower and token.is_stop:
                 return False
         return True
+
+
+# An actor entry's match key. ``PhraseMatcher.add`` makes a lexeme of each key, working out
+# some twenty attributes of it as of a word: for 28,000 entries numbered "0", "1"...
+# (numbers, which news has) that cost 0.25 s of every start. So an entry's key is a string
+# no token can be (it holds a space) and its lexeme is made bare, as nothing reads it.
+# Entries that share a pattern with another keep their number: the matcher lists the keys
+# of one pattern in an order set by their hashes, and of equal spans the first listed wins.
+_BARE_KEY = "actor "
+
+
+def _actor_keys(actors: list[tuple[str, list[Keyword]]]) -> dict[str, str]:
+    """Entry index -> its match key."""
+    owners: dict[Keyword, set[str]] = {}
+    for index, keywords in actors:
+        for keyword in keywords:
+            owners.setdefault(keyword, set()).add(index)
+    shared = {index for indices in owners.values() if len(indices) > 1 for index in indices}
+    return {index: index if index in shared else _BARE_KEY + index for index, _ in actors}
+
+
+def _bare_lexemes(vocab: Any, strings: Iterable[str]) -> None:
+    """Lexemes for strings that no token can be, without the attributes (norm, shape,
+    flags...) spaCy works out for a word's; nothing reads them. (``Vocab`` as ``Any``:
+    ``lex_attr_getters`` is public but missing from spaCy's type stubs.)"""
+    getters = vocab.lex_attr_getters
+    vocab.lex_attr_getters = {}
+    try:
+        for string in strings:
+            vocab[string]
+    finally:
+        vocab.lex_attr_getters = getters
 
 
 @Language.component("paragraph_boundaries")

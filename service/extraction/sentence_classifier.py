@@ -19,7 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span, Token
 
-from service.extraction import event_classifier, numeric_backend
+from service.extraction import disk_tokenizer, event_classifier, numeric_backend
 
 NONE = "NONE"
 MODEL_DIR = "models/event_type"
@@ -28,7 +28,7 @@ MODEL_DIR = "models/event_type"
 @cache
 def _model() -> Language:
     path = Path(str(resources.files("service.data").joinpath(MODEL_DIR)))
-    return numeric_backend.load(lambda: spacy.load(path))
+    return numeric_backend.load(lambda: spacy.load(path, config=disk_tokenizer.CONFIG))
 
 
 def classify(texts: Iterable[str]) -> list[dict[str, float]]:
