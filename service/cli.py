@@ -30,16 +30,19 @@ def worker(
     loglevel: Annotated[str | None, typer.Option(help="Overrides the configured level.")] = None,
 ) -> None:
     """Run the stream service: consume articles, publish events."""
-    import faust
-
     from service.settings import get_settings
-    from service.stream.app import app, pool_service
+    from service.stream import worker_pool
     from service.stream.topics import ensure_topics
 
-    # The extraction processes load the model while the topics are made and faust starts.
-    pool_service.pool.launch()
+    # The extraction processes load the model while faust is imported and started.
+    worker_pool.for_worker().launch()
     settings = get_settings()
     asyncio.run(ensure_topics(settings))
+
+    import faust
+
+    from service.stream.app import app
+
     faust.Worker(app, loglevel=loglevel or settings.log_level).execute_from_commandline()
 
 

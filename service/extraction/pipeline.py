@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
-from service import __version__
+from service import __version__, heap
 from service.extraction import (
     actor_attribution,
     actor_resolver,
@@ -44,7 +44,6 @@ from service.extraction import (
     event_mode,
     formatter,
     geolocation,
-    heap,
     intent,
     language_gate,
     modality,

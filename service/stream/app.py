@@ -23,13 +23,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from service import __version__, kafka_security
 from service.coding import RecordCoder
 from service.settings import get_settings
-from service.stream import metrics
+from service.stream import metrics, worker_pool
 from service.stream.in_flight import InFlight
 from service.stream.lag import LagMonitor
 from service.stream.processor import RecordProcessor
 from service.stream.producer import App as IdempotentApp
 from service.stream.publication import InputRecord
-from service.stream.worker_pool import ExtractionPool
 
 log = logging.getLogger(__name__)
 settings = get_settings()
@@ -81,7 +80,7 @@ class PoolService(Service):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.pool = ExtractionPool.from_settings(settings)
+        self.pool = worker_pool.for_worker()
 
     async def on_start(self) -> None:
         await self.pool.start()

@@ -35,6 +35,7 @@ import collections
 import concurrent.futures
 import contextlib
 import ctypes
+import functools
 import importlib
 import logging
 import multiprocessing
@@ -48,9 +49,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
+from service import heap
 from service.models import Article, Extractor
 from service.outcomes import Coded, DeadLetterReason, Failed, Outcome, Skipped, describe
-from service.settings import Settings
+from service.settings import Settings, get_settings
 from service.stream import metrics
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,9 @@ def _init(make_extractor: Callable[[], ArticleCoder]) -> None:
     # ...and they must not outlive it when it is killed outright (Linux: PR_SET_PDEATHSIG).
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    _extractor = make_extractor()
+    # Its imports too load for good: the collector runs rarely meanwhile (``heap``).
+    with heap.loading():
+        _extractor = make_extractor()
 
 
 def _warm() -> tuple[str, int]:
@@ -437,6 +441,14 @@ class ExtractionPool:
             return current
         _settle(future, outcome)
         return None
+
+
+@functools.cache
+def for_worker() -> ExtractionPool:
+    """The worker's pool, made once from its settings (as ``get_settings``): the worker
+    command launches it before it imports faust, so that its processes load the model
+    while the worker starts, and the faust app takes it."""
+    return ExtractionPool.from_settings(get_settings())
 
 
 def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
