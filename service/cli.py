@@ -46,8 +46,15 @@ def worker(
     faust.Worker(app, loglevel=loglevel or settings.log_level).execute_from_commandline()
 
 
-def _cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+PROCESS_MEMORY = 600 * 2**20  # an extraction process's budget, with room
+
+
+def _default_workers() -> int:
+    """The CPUs this process may use, as many as the free memory holds processes."""
+    import psutil
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, psutil.virtual_memory().available // PROCESS_MEMORY))
 
 
 @cli.command()
@@ -57,7 +64,9 @@ def extract(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", min=1, help="Extraction processes [default: CPUs]"),
+        typer.Option(
+            "--workers", "-w", min=1, help="Extraction processes [default: CPUs, memory allowing]"
+        ),
     ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="jsonl: the messages; csv, parquet: rows")
@@ -72,7 +81,7 @@ def extract(
     input on stderr, a summary at the end.
 
     Exit status: 0 every input coded or skipped; 1 some input failed (the others are
-    coded); 2 bad usage or an input file that cannot be opened.
+    coded); 2 bad usage or an input file that cannot be opened; 141 stdout was closed.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -95,7 +104,7 @@ def extract(
     sizes = [Path(name).stat().st_size for name in sources if name != "-"]
     total = sum(sizes) if "-" not in sources else None
 
-    coder = RecordCoder.from_settings(settings, workers or _cpu_count())
+    coder = RecordCoder.from_settings(settings, workers or _default_workers())
     records = batch.read_records(sources, settings.max_message_bytes)
     columns = (
         TextColumn("coding"),
@@ -114,9 +123,14 @@ def extract(
             rate = summary.records / elapsed if elapsed else 0.0
             bar.update(task, advance=size, records=summary.records, rate=rate)
 
-        summary = asyncio.run(
-            batch.run(records, coder, WRITERS[output_format](out), warn, progress)
-        )
+        try:
+            summary = asyncio.run(
+                batch.run(records, coder, WRITERS[output_format](out), warn, progress)
+            )
+        except BrokenPipeError:
+            # The reader left (`| head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
     warn(f"extract: {summary.line()}")
     if summary.failed:
         raise typer.Exit(1)

@@ -178,3 +178,32 @@ def test_docs_list_the_columns_in_order():
     page = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `(\w+)` \|", page.split("Columns of `csv`", 1)[1], re.M)
     assert listed == [column.name for column in COLUMNS]
+
+
+def test_default_workers_are_the_cpus_the_memory_holds(monkeypatch):
+    import psutil
+
+    from service import cli as commands
+
+    class Memory:
+        available = 1_300 * 2**20  # two processes' worth
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: Memory)
+    assert commands._default_workers() == 2
+    Memory.available = 2**20
+    assert commands._default_workers() == 1
+    Memory.available = 2**40
+    assert commands._default_workers() == 4
+
+
+def test_a_closed_stdout_stops_extract_quietly():
+    done = subprocess.run(
+        f"'{CLI}' extract -w 1 '{SEED}' | head -c 100 > /dev/null; echo ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.stdout.decode().strip() == "141"
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr

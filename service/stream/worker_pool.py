@@ -19,8 +19,8 @@ Faults stay with the article that caused them. A call that outlives ``timeout`` 
 (pathological text) or whose process dies (a crash in native code, the OOM killer) costs
 that process: it is killed and replaced by a fresh one. A batch that failed so is coded
 again article by article, so only the culprit fails; an article that fails alone, or a
-long article whose coding time passes ``timeout``, comes back as a failed ``Outcome``
-(``Failed``), and the stream goes on.
+long article whose coding time passes ``timeout``, comes back ``Failed``, and the stream
+goes on.
 
 Each process is its own single-process executor because a long article's state stays in
 the process that began it. Processes are started with ``spawn`` (the faust worker runs
