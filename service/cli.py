@@ -105,6 +105,7 @@ def extract(
     total = sum(sizes) if "-" not in sources else None
 
     coder = RecordCoder.from_settings(settings, workers or _default_workers())
+    coder.pool.launch()  # the processes load the model while the input is opened
     records = batch.read_records(sources, settings.max_message_bytes)
     columns = (
         TextColumn("coding"),

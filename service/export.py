@@ -15,9 +15,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from service.models import ActorRef, DiplomaticEvent
+if TYPE_CHECKING:  # the command line imports Format without the models (start-up)
+    from service.models import ActorRef, DiplomaticEvent
 
 
 class Format(StrEnum):
