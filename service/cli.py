@@ -46,6 +46,12 @@ def worker(
     faust.Worker(app, loglevel=loglevel or settings.log_level).execute_from_commandline()
 
 
+def _parquet_needs_a_file(output_format: str, output: Path | None) -> None:
+    if output_format == Format.PARQUET and output is None:
+        warn("--format parquet needs --output FILE (Parquet is not a stream)")
+        raise typer.Exit(2)
+
+
 PROCESS_MEMORY = 600 * 2**20  # an extraction process's budget, with room
 
 
@@ -98,9 +104,7 @@ def extract(
     if missing:
         warn(f"no such file: {', '.join(missing)}")
         raise typer.Exit(2)
-    if output_format is Format.PARQUET and output is None:
-        warn("--format parquet needs --output FILE (Parquet is not a stream)")
-        raise typer.Exit(2)
+    _parquet_needs_a_file(output_format, output)
     sizes = [Path(name).stat().st_size for name in sources if name != "-"]
     total = sum(sizes) if "-" not in sources else None
 
@@ -212,9 +216,7 @@ def tail(
 
     settings = get_settings()
     console = Console()
-    if output_format is TailFormat.PARQUET and output is None:
-        warn("--format parquet needs --output FILE (Parquet is not a stream)")
-        raise typer.Exit(2)
+    _parquet_needs_a_file(output_format, output)
 
     def print_table(events: list[DiplomaticEvent], header: bool) -> None:
         table = Table(show_header=header, box=None, pad_edge=False)
