@@ -9,7 +9,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -316,6 +316,9 @@ def evaluate(
         Path, typer.Option(help="PLOVER gold standard records (PLOVER_GSR_CAMEO.json)")
     ] = Path("upstream/plover/PLOVER_GSR_CAMEO.json"),
     own: Annotated[bool, typer.Option(help="Also score the project's own test set")] = True,
+    news_split: Annotated[
+        str, typer.Option(help="Split of the real-news corpus to score: test, dev, train, none")
+    ] = "test",
     out: Annotated[
         Path | None, typer.Option(help="Folder for report.json and confusion PNGs")
     ] = None,
@@ -330,20 +333,32 @@ def evaluate(
     if not gsr.exists():
         err.print(f"gold standard records not found: {gsr} (pass --gsr PATH)")
         raise typer.Exit(2)
+    if news_split not in ("test", "dev", "train", "none"):
+        err.print(f"--news-split must be test, dev, train or none, not {news_split!r}")
+        raise typer.Exit(2)
     extractor = EventExtractor(model or get_settings().model)
-    reports = [runner.evaluate_gsr(extractor, gsr)]
+    reports: list[Any] = [runner.evaluate_gsr(extractor, gsr)]
     if own:
         reports.append(runner.evaluate_own(extractor))
+    news_report = None
+    if news_split != "none":
+        news_report = runner.evaluate_news(extractor, news_split)  # type: ignore[arg-type]
     console = Console()
     for result in reports:
         report.print_report(result, console)
+    if news_report is not None:
+        report.print_news_report(news_report, console)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        report.write_json(reports, out / "report.json")
+        report.write_json([*reports, *([news_report] if news_report else [])], out / "report.json")
         for result in reports:
             report.confusion_png(result, out / f"confusion-{result.name}.png")
-        console.print(f"wrote {out}/report.json and confusion PNGs")
+        if news_report is not None:
+            report.reliability_png(news_report, out / f"reliability-{news_report.name}.png")
+        console.print(f"wrote {out}/report.json, confusion and reliability PNGs")
     failures = [line for result in reports for line in runner.shortfalls(result)]
+    if news_report is not None:
+        failures += runner.news_shortfalls(news_report)
     for line in failures:
         warn(f"below threshold: {line}")
     if check and failures:

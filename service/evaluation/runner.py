@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.evaluation import gold, scoring
+from service.evaluation import gold, news, news_scoring, scoring
 from service.extraction.pipeline import EventExtractor
 from service.models import Article
 from service.outcomes import events_of
@@ -45,6 +45,33 @@ def evaluate_gsr(extractor: EventExtractor, path: Path = DEFAULT_GSR) -> scoring
 def evaluate_own(extractor: EventExtractor) -> scoring.Report:
     items = gold.load_own()
     return scoring.score("own", items, predict(extractor, items))
+
+
+def evaluate_news(extractor: EventExtractor, split: news.Split = "test") -> news_scoring.NewsReport:
+    """Whole real articles of one split of the news corpus, scored against their primary
+    annotation."""
+    articles = [a for a in news.load_articles() if a.split == split]
+    annotations = news.load_annotations("primary")
+    inputs = [Article(id=a.id, text=a.text, published_at=a.published_at) for a in articles]
+    predictions = {
+        outcome.article_id: events_of(outcome) for outcome in extractor.code_many(inputs)
+    }
+    return news_scoring.score_news(f"news-{split}", articles, annotations, predictions)
+
+
+# Floors on the real-news test split, set under the measured figures once it is annotated
+# (docs/accuracy.md); the field names are NewsReport.fields keys.
+NEWS_THRESHOLDS: dict[str, float] = {}
+
+
+def news_shortfalls(report: news_scoring.NewsReport) -> list[str]:
+    if not report.name.endswith("test"):
+        return []
+    return [
+        f"{report.name} {field} F1 {report.fields[field].f1:.3f} < {floor:.3f}"
+        for field, floor in NEWS_THRESHOLDS.items()
+        if report.fields[field].f1 < floor
+    ]
 
 
 def shortfalls(report: scoring.Report) -> list[str]:
