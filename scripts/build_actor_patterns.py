@@ -6,7 +6,7 @@
 
 Re-run after changing the actor or agent tables (``scripts/build_tables.py``,
 ``office_holders.json``), spaCy or the model: until then the service tokenizes the
-dictionary at every start (``service/extraction/actor_patterns.py``), and
+dictionary at every start (``service/extraction/components/actor_patterns.py``), and
 ``tests/test_actor_patterns.py`` fails.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import spacy
 
-from service.extraction import actor_patterns
+from service.extraction.components import actor_patterns
 from service.settings import get_settings
 
 OUT = Path(__file__).resolve().parent.parent / "service" / "data" / actor_patterns.PATTERNS_FILE

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from spacy.matcher import PhraseMatcher
 
-from service.extraction import EventExtractor, actor_patterns, tables
+from service.extraction import EventExtractor, tables
+from service.extraction.components import actor_patterns
 from tests.conftest import generated_is_current
 
 
@@ -80,7 +81,7 @@ def test_a_stale_file_means_tokenizing_with_a_warning(
 
 
 def test_entries_sharing_a_pattern_keep_their_number_as_match_key() -> None:
-    from service.extraction.actor_recognizer import _actor_keys
+    from service.extraction.components.actor_recognizer import _actor_keys
 
     keys = _actor_keys([("0", [(1, 2)]), ("1", [(1, 2), (3,)]), ("2", [(4,)])])
     assert keys == {"0": "0", "1": "1", "2": "actor 2"}

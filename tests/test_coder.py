@@ -9,13 +9,9 @@ from datetime import date
 
 import pytest
 
-from service.extraction import (
-    EventExtractor,
-    coreference,
-    event_classifier,
-    pipeline,
-    sentence_classifier,
-)
+from service.extraction import EventExtractor, pipeline
+from service.extraction.events import event_classifier, sentence_classifier
+from service.extraction.participants import coreference
 from service.models import Article, DiplomaticEvent, EventType, Modality
 
 DAY = "2025-03-14"  # a Friday

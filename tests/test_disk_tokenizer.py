@@ -9,7 +9,9 @@ from typing import Any
 
 import spacy
 
-from service.extraction import disk_tokenizer, pipeline, sentence_classifier
+from service.extraction import pipeline
+from service.extraction.components import disk_tokenizer
+from service.extraction.events import sentence_classifier
 from service.settings import get_settings
 
 

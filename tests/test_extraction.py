@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from service.extraction.entity_recognizer import ents_in, ents_of
+from service.extraction.components.entity_recognizer import ents_in, ents_of
 from service.models import Article, EventType, Modality
 from service.outcomes import Coded, Skipped, SkipReason
 from tests.conftest import SEED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.extraction import language_gate
+from service.extraction.text import language_gate
 from service.models import Article
 from tests.conftest import ROOT, SEED
 

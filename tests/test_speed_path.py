@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import spacy
 
-from service.extraction import candidate_filter
+from service.extraction.text import candidate_filter
 from service.models import Article
 
 WEATHER = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.extraction import text_cleaner
+from service.extraction.text import text_cleaner
 from service.models import Article
 
 PLAIN = "Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in Seoul."

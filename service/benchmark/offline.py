@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 import spacy
 
 from service.benchmark.corpus import Corpus
-from service.extraction import EventExtractor, numeric_backend
+from service.extraction import EventExtractor
+from service.extraction.components import numeric_backend
 from service.models import Article
 from service.outcomes import events_of
 

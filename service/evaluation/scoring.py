@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from service.evaluation.gold import GoldEvent, GoldItem
-from service.extraction.actor_resolver import is_country
+from service.extraction.participants.actor_resolver import is_country
 from service.models import DiplomaticEvent, EventType
 
 EVENT_TYPES = [t.value for t in EventType]

@@ -33,30 +33,23 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
 from service import __version__, heap
-from service.extraction import (
-    actor_attribution,
-    actor_resolver,
-    candidate_filter,
-    coreference,
-    disk_tokenizer,
+from service.extraction.components import actor_recognizer as _actor_recognizer
+from service.extraction.components import disk_tokenizer, numeric_backend, tag_mapper
+from service.extraction.components import entity_recognizer as _entity_recognizer
+from service.extraction.components import lemma_cache as _lemma_cache
+from service.extraction.components.actor_recognizer import actors_of, agents_of
+from service.extraction.events import (
     event_classifier,
     event_date,
     event_mode,
-    formatter,
-    geolocation,
     intent,
-    language_gate,
     modality,
-    numeric_backend,
-    participants,
     sentence_classifier,
-    tag_mapper,
-    text_cleaner,
 )
-from service.extraction import actor_recognizer as _actor_recognizer  # registers the factory
-from service.extraction import entity_recognizer as _entity_recognizer  # registers the factory
-from service.extraction import lemma_cache as _lemma_cache  # registers the factory
-from service.extraction.actor_recognizer import actors_of, agents_of
+from service.extraction.output import formatter, geolocation
+from service.extraction.participants import actor_attribution, actor_resolver, coreference
+from service.extraction.participants import roles as participants
+from service.extraction.text import candidate_filter, language_gate, text_cleaner
 from service.models import ActorRef, Article, DiplomaticEvent, Extractor
 from service.models import Span as EvidenceSpan
 from service.outcomes import Coded, Skipped, events_of

@@ -12,10 +12,10 @@ from datetime import date
 
 from spacy.tokens import Span
 
-from service.extraction import actor_resolver
-from service.extraction.actor_resolver import ResolvedActor
-from service.extraction.entity_recognizer import ents_in
-from service.extraction.event_mode import EventClass
+from service.extraction.components.entity_recognizer import ents_in
+from service.extraction.events.event_mode import EventClass
+from service.extraction.participants import actor_resolver
+from service.extraction.participants.actor_resolver import ResolvedActor
 from service.models import EventType, Location
 
 _PLACE_PREPS = {"in", "at"}

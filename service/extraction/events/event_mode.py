@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from service.extraction import tables
-from service.extraction.event_classifier import Trigger
+from service.extraction.events.event_classifier import Trigger
 from service.models import EventType
 
 _PHONE_CUES = {"phone", "telephone", "video", "videoconference", "teleconference", "virtual"}

@@ -19,7 +19,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span, Token
 
-from service.extraction import disk_tokenizer, event_classifier, numeric_backend
+from service.extraction.components import disk_tokenizer, numeric_backend
+from service.extraction.events import event_classifier
 
 NONE = "NONE"
 MODEL_DIR = "models/event_type"

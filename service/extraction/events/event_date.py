@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
 
-from service.extraction.entity_recognizer import ents_in
-from service.extraction.event_classifier import REPORTING_VERBS, Trigger
+from service.extraction.components.entity_recognizer import ents_in
+from service.extraction.events.event_classifier import REPORTING_VERBS, Trigger
 from service.models import DatePrecision, Modality
 
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")

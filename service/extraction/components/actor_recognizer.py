@@ -15,8 +15,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from service.extraction import actor_patterns, names, tables
-from service.extraction.actor_patterns import Keyword
+from service.extraction import tables
+from service.extraction.components import actor_patterns, names
+from service.extraction.components.actor_patterns import Keyword
 
 ACTOR_SPANS = "actors"
 AGENT_SPANS = "agents"

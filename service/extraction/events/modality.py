@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Token
 
-from service.extraction.event_classifier import Trigger
+from service.extraction.events.event_classifier import Trigger
 from service.models import Modality
 
 NEGATING_VERBS = {"fail"}

@@ -16,9 +16,9 @@ cooperate in future ("will not attend the summit") is a REJECT.
 
 from __future__ import annotations
 
-from service.extraction import modality
-from service.extraction.event_classifier import Trigger
-from service.extraction.event_mode import EventClass
+from service.extraction.events import modality
+from service.extraction.events.event_classifier import Trigger
+from service.extraction.events.event_mode import EventClass
 from service.models import EventType, Modality
 
 _WILL = {"will", "would", "shall", "'ll", "wo"}

@@ -16,10 +16,11 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
-from service.extraction import actor_resolver, tables
-from service.extraction.actor_attribution import Attribution
-from service.extraction.actor_resolver import ResolvedActor, text_of
-from service.extraction.coreference import Discourse
+from service.extraction import tables
+from service.extraction.participants import actor_resolver
+from service.extraction.participants.actor_attribution import Attribution
+from service.extraction.participants.actor_resolver import ResolvedActor, text_of
+from service.extraction.participants.coreference import Discourse
 
 # Attacks whose attacker the text does not name (subject is the weapon, or no subject).
 UNIDENTIFIED_TYPES = {"ASSAULT"}

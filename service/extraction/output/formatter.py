@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from service.extraction import tables
-from service.extraction.actor_resolver import ResolvedActor
-from service.extraction.event_classifier import Trigger
-from service.extraction.event_date import EventDate
-from service.extraction.event_mode import EventClass
+from service.extraction.events.event_classifier import Trigger
+from service.extraction.events.event_date import EventDate
+from service.extraction.events.event_mode import EventClass
+from service.extraction.participants.actor_resolver import ResolvedActor
 from service.models import (
     ActorRef,
     Article,

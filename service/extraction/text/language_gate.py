@@ -15,7 +15,7 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from service.extraction import text_cleaner
+from service.extraction.text import text_cleaner
 from service.models import Article
 from service.outcomes import SkipReason
 

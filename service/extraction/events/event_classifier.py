@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from service.extraction import tables
-from service.extraction.actor_recognizer import actors_of
-from service.extraction.entity_recognizer import ents_of
+from service.extraction.components.actor_recognizer import actors_of
+from service.extraction.components.entity_recognizer import ents_of
 
 LIGHT_VERBS = {
     "hold",

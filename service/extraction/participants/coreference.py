@@ -14,11 +14,11 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from service.extraction import actor_resolver
-from service.extraction.actor_recognizer import actors_of, agents_of
-from service.extraction.actor_resolver import ResolvedActor, text_of
-from service.extraction.entity_recognizer import ents_of
-from service.extraction.places import is_place
+from service.extraction.components.actor_recognizer import actors_of, agents_of
+from service.extraction.components.entity_recognizer import ents_of
+from service.extraction.output.places import is_place
+from service.extraction.participants import actor_resolver
+from service.extraction.participants.actor_resolver import ResolvedActor, text_of
 
 # "both officials", "the two sides", "both nations": a plural noun under these determiners.
 _PAIR_DETERMINERS = {"both", "two"}

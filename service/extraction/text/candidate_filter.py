@@ -25,8 +25,9 @@ from spacy.attrs import IS_SPACE, IS_TITLE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from service.extraction import event_classifier, tables
-from service.extraction.actor_recognizer import actors_of, agents_of
+from service.extraction import tables
+from service.extraction.components.actor_recognizer import actors_of, agents_of
+from service.extraction.events import event_classifier
 
 _OBLIGATION = {"must", "should"}
 PIECE_TOKENS = 2000

@@ -21,8 +21,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from service.extraction import names, tables
-from service.extraction.actor_recognizer import actors_of, agents_of
+from service.extraction import tables
+from service.extraction.components import names
+from service.extraction.components.actor_recognizer import actors_of, agents_of
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = [

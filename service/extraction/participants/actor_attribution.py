@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from service.extraction import actor_resolver
-from service.extraction.actor_recognizer import actors_of, agents_of
-from service.extraction.event_classifier import Trigger
-from service.extraction.places import is_place
+from service.extraction.components.actor_recognizer import actors_of, agents_of
+from service.extraction.events.event_classifier import Trigger
+from service.extraction.output.places import is_place
+from service.extraction.participants import actor_resolver
 
 RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "into", "at"}
 # Events done to people where they are ("shelled a market in Kherson"): the place's

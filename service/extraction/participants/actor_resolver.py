@@ -15,14 +15,14 @@ import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from service.extraction import tables
-from service.extraction.actor_recognizer import (
+from service.extraction.components.actor_recognizer import (
     ACTOR_SPANS,
     AGENT_SPANS,
     actors_of,
     agent_tokens,
     spans_starting_in,
 )
-from service.extraction.places import is_place
+from service.extraction.output.places import is_place
 
 # Prepositions through which a phrase names whom it belongs to ("officials from X").
 # Phoenix codes whose first three letters are a kind of actor, not a country.

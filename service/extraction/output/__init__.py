@@ -1,0 +1,3 @@
+"""Output: where an event took place (``geolocation``, ``places``) and the coded
+candidates turned into ``DiplomaticEvent`` messages, paired, merged and identified
+(``formatter``)."""
