@@ -1,0 +1,199 @@
+"""Event detection and typing per trigger candidate: a trained multi-label model.
+
+Every verb and noun of a sentence is a candidate. Its features are its words, its place
+in the parse (dependency label, governing verb, subject, objects, prepositions, auxiliaries
+and negation), whether the actor recognizer named its subject or object, and the trigger
+lexicon's readings of it (``rule:<TYPE>`` when ``event_classifier`` fires on it, ``lex:<TYPE>``
+for every type a lexicon sense of its lemma has): the lexicon is one feature family among
+others, no longer the only door. The model gives each of the 16 PLOVER types its own
+probability (sigmoid per type), trained by ``scripts/train_models.py`` on the real-news
+train split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from service.extraction import tables
+from service.extraction.events.event_classifier import Trigger
+from service.extraction.linear_model import LinearModel, shipped
+
+MODEL_NAME = "event_detector"
+_ARGUMENT_DEPS = {"dobj", "dative", "attr", "oprd", "nsubjpass", "xcomp", "ccomp", "acomp"}
+
+
+def is_candidate(token: Token) -> bool:
+    if token.pos_ == "VERB":
+        return token.dep_ != "amod"
+    if token.pos_ == "NOUN":
+        return True
+    return token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children)
+
+
+def candidates(sentence: Span) -> list[Token]:
+    return [t for t in sentence if is_candidate(t)]
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def features(token: Token, rule: Trigger | None, named: frozenset[int]) -> list[str]:
+    """The features of one candidate (``named``: token indices of actor and agent
+    mentions in the document)."""
+    lemma = _lemma(token)
+    head = token.head
+    out = [
+        "bias",
+        f"lemma={lemma}",
+        f"lower={token.lower_}",
+        f"pos={token.pos_}",
+        f"tag={token.tag_}",
+        f"dep={token.dep_}",
+        f"pos_lemma={token.pos_}:{lemma}",
+        f"head={_lemma(head)}",
+        f"dep_head={token.dep_}:{_lemma(head)}",
+        f"lemma_dep_head={lemma}:{token.dep_}:{_lemma(head)}",
+    ]
+    if token.dep_ in ("pobj", "pcomp") and head.dep_ in ("prep", "agent"):
+        out.append(f"under_prep={_lemma(head)}:{_lemma(head.head)}")
+    if token.i == token.sent.start or token.dep_ == "ROOT":
+        out.append("root")
+    for child in token.children:
+        dep = child.dep_
+        if dep in ("nsubj", "nsubjpass"):
+            out.append(f"{dep}")
+            out.append(f"{dep}={_lemma(child)}")
+            out.append(f"lemma_{dep}_named={lemma}:{child.i in named}")
+            out.append(f"{dep}_named={child.i in named}")
+            if child.pos_ == "PRON":
+                out.append(f"{dep}_pron")
+        elif dep in _ARGUMENT_DEPS:
+            out.append(f"arg={dep}:{_lemma(child)}")
+            out.append(f"lemma_arg={lemma}:{dep}:{_lemma(child)}")
+            if child.i in named:
+                out.append(f"arg_named={dep}")
+        elif dep in ("prep", "agent"):
+            out.append(f"prep={_lemma(child)}")
+            out.append(f"lemma_prep={lemma}:{_lemma(child)}")
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    out.append(f"prep_obj={_lemma(child)}:{_lemma(grand)}")
+                    if grand.i in named:
+                        out.append(f"prep_named={_lemma(child)}")
+        elif dep == "prt":
+            out.append(f"lemma_prt={lemma}:{_lemma(child)}")
+        elif dep in ("aux", "auxpass"):
+            out.append(f"{dep}={_lemma(child)}")
+        elif dep == "neg":
+            out.append("negated")
+        elif dep in ("compound", "amod"):
+            out.append(f"mod={_lemma(child)}")
+            out.append(f"lemma_mod={lemma}:{_lemma(child)}")
+    if token.i > token.sent.start:
+        out.append(f"prev={_lemma(token.doc[token.i - 1])}")
+    if token.i + 1 < token.sent.end:
+        out.append(f"next={_lemma(token.doc[token.i + 1])}")
+    lexicon = tables.trigger_lexicon()
+    senses = (lexicon.verbs if token.pos_ != "NOUN" else lexicon.nouns).get(lemma, ())
+    cameo = tables.cameo()
+    for sense in senses:
+        event_type = sense.event_type or cameo.get(sense.code, {}).get("event_type")
+        if event_type:
+            out.append(f"lex:{event_type}")
+    if rule is not None:
+        out.append(f"rule:{rule.event_type}")
+        out.append(f"rule_code:{rule.cameo_code}")
+        out.append("rule")
+    else:
+        out.append("no_rule")
+    return out
+
+
+def model() -> LinearModel:
+    return shipped(MODEL_NAME)
+
+
+def probabilities(token: Token, rule: Trigger | None, named: frozenset[int]) -> dict[str, float]:
+    return model().probabilities(features(token, rule, named))
+
+
+# The CAMEO code an event typed by the model alone carries: the type's general code in
+# CAMEO 1.1b3 (the lexicon gives specific codes where it reads the trigger).
+TYPE_CODES = {
+    "AGREE": "030", "CONSULT": "040", "SUPPORT": "050", "COOPERATE": "060", "AID": "070",
+    "CONCEDE": "080", "RETREAT": "084", "REQUEST": "100", "ACCUSE": "110", "REJECT": "120",
+    "THREATEN": "130", "PROTEST": "140", "MOBILIZE": "150", "SANCTION": "160",
+    "COERCE": "170", "ASSAULT": "190",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the model overrides the lexicon, chosen on the dev split."""
+
+    add: float = 0.5  # a candidate the lexicon missed becomes a trigger
+    drop: float = 0.1  # a lexicon trigger the model gives less than this is dropped
+    switch: float = 0.6  # the model's type replaces the lexicon's
+
+
+@dataclass(frozen=True)
+class Detection:
+    trigger: Trigger
+    probability: float  # the model's probability of the trigger's type
+
+
+def _light_verb(token: Token) -> Token | None:
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass", "attr", "pobj") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if token.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    return None
+
+
+def _typed(token: Token, event_type: str, probability: float) -> Trigger:
+    nominal = token.pos_ == "NOUN"
+    return Trigger(
+        token=token,
+        span=token.doc[token.i : token.i + 1],
+        cameo_code=TYPE_CODES[event_type],
+        event_type=event_type,
+        mode=None,
+        nominal=nominal,
+        light_verb=_light_verb(token) if nominal else None,
+        specificity=probability,
+    )
+
+
+def detect(
+    sentence: Span,
+    rules: list[Trigger],
+    named: frozenset[int],
+    thresholds: Thresholds = Thresholds(),
+) -> list[Detection]:
+    """The sentence's triggers: the lexicon's, kept, retyped or dropped by the model, and
+    the candidates the model finds that the lexicon does not read."""
+    by_token = {rule.token.i: rule for rule in rules}
+    found: list[Detection] = []
+    seen: set[int] = set()
+    for token in candidates(sentence):
+        rule = by_token.get(token.i)
+        probabilities = model().probabilities(features(token, rule, named))
+        best, p_best = max(probabilities.items(), key=lambda item: item[1])
+        if rule is None:
+            if p_best >= thresholds.add:
+                found.append(Detection(_typed(token, best, p_best), p_best))
+            continue
+        seen.add(token.i)
+        p_rule = probabilities[rule.event_type]
+        if best != rule.event_type and p_best >= thresholds.switch:
+            found.append(Detection(_typed(token, best, p_best), p_best))
+        elif p_rule >= thresholds.drop:
+            found.append(Detection(rule, p_rule))
+    # Lexicon triggers on words that are not candidates (a proper noun) stand as they are.
+    found += [Detection(r, r.specificity) for r in rules if r.token.i not in seen]
+    found.sort(key=lambda d: d.trigger.token.i)
+    return found
