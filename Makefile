@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. Each target is one script.
-.PHONY: demo test install kafka-start kafka-stop schemas tables classifier eval bench soak ops lock audit
+.PHONY: demo test install kafka-start kafka-stop schemas tables classifier models eval bench soak ops lock audit
 
 demo:        ## install, start Kafka and the worker, publish samples, show events
 	scripts/demo
@@ -37,6 +37,9 @@ tables:      ## regenerate service/data from the vendored sources in upstream/, 
 classifier:  ## retrain the sentence classifier from service/data/training
 	.venv/bin/python scripts/train_classifier.py
 
+models:      ## retrain the event detector, role model and calibration from service/data/news (~30 s)
+	.venv/bin/python scripts/train_models.py
+
 bench:       ## throughput and latency (starts the local broker); report in bench-report/
 	scripts/kafka start
 	.venv/bin/diplomatic-events bench --out bench-report
@@ -44,5 +47,5 @@ bench:       ## throughput and latency (starts the local broker); report in benc
 soak:        ## 10 minutes at 80 % of saturation: RSS and lag flat? (not in CI); soak-report/
 	scripts/soak --out soak-report
 
-eval:        ## accuracy on PLOVER GSR and the own test set (report in eval-report/)
+eval:        ## accuracy on PLOVER GSR, the written test set and the real-news test split (eval-report/)
 	.venv/bin/diplomatic-events eval --out eval-report

@@ -41,7 +41,7 @@ def test_extract_reports_bad_lines_and_goes_on(tmp_path):
     assert f"{source}:1: failed: invalid_json: " in result.stderr
     assert f"{source}:3: failed: invalid_article: id: Field required" in result.stderr
     assert "extract: 3 records in " in result.stderr
-    assert "1 coded (4 events), 0 skipped, 2 failed (invalid_article 1, invalid_json 1)" in (
+    assert "1 coded (5 events), 0 skipped, 2 failed (invalid_article 1, invalid_json 1)" in (
         result.stderr
     )
 

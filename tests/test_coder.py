@@ -238,7 +238,7 @@ def test_classifier_only_events_stay_under_the_confidence_line(extractor):
     rescued = sentence_classifier.rescue(site, cats)
     assert rescued is not None and rescued.rescued
     view = ArticleView.read(Article(id="t", text=doc.text), doc)
-    drafts = pipeline._code_trigger(rescued, 0, view, extractor.config)
+    drafts = pipeline._code_trigger(rescued, 0, view, extractor.config, extractor.models)
     assert drafts
     assert all(d.scored(cats).confidence < 0.5 for d in drafts)
 

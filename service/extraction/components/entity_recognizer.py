@@ -71,8 +71,11 @@ def _person_spans(doc: Doc) -> list[Span]:
             people.append(Span(doc, span.start, span.end, label="PERSON"))
         else:
             not_names.update(range(span.start, span.end))
+    not_titles: set[int] = set()  # the last word of an agent ("Prime Minister", "Chancellor")
     for span in agents_of(doc):
         not_names.update(range(span.start, span.end))
+        if span[-1].pos_ == "PROPN":
+            not_titles.add(span.end - 1)
     for run in names.name_runs(doc):
         start = None
         for i in range(run.start, run.end + 1):
@@ -80,7 +83,9 @@ def _person_spans(doc: Doc) -> list[Span]:
             if named and start is None:
                 start = i
             elif not named and start is not None:
-                if i - start >= 2:
+                # One name after a title is a person too: "President Biden", "Mr. Sullivan".
+                titled = start > 0 and (start - 1 in not_titles or _title_word(doc[start - 1]))
+                if i - start >= 2 or (titled and doc[start].is_title):
                     people.append(Span(doc, start, i, label="PERSON"))
                 start = None
     return people

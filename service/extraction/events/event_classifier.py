@@ -371,8 +371,13 @@ def _embedded(inner: Trigger, outer: Trigger) -> bool:
     return False
 
 
+def embedded_in_any(trigger: Trigger, others: list[Trigger]) -> bool:
+    """Whether the trigger is the content, topic or purpose of another one."""
+    return any(_embedded(trigger, other) for other in others)
+
+
 def _drop_embedded(triggers: list[Trigger]) -> list[Trigger]:
-    return [t for t in triggers if not any(_embedded(t, other) for other in triggers)]
+    return [t for t in triggers if not embedded_in_any(t, triggers)]
 
 
 # "X said Y must ...": a statement that another party must act is a demand (REQUEST).

@@ -140,7 +140,12 @@ class CandidateFilter:
     """Reads the first pass's tokens as attribute arrays (word hashes, flags, offsets)
     rather than Token objects: this pass sees every token of every article."""
 
-    def __init__(self, nlp: Language, recognizer: Callable[[Doc], Doc]) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        recognizer: Callable[[Doc], Doc],
+        learned_words: Iterable[str] = (),
+    ) -> None:
         self.tokenizer = nlp.tokenizer
         self.recognizer = recognizer
         strings = nlp.vocab.strings
@@ -157,6 +162,10 @@ class CandidateFilter:
         self.noun_markers = hashes(_NOUN_MARKERS)
         self.nouns = hashes(_nouns())
         self.forms = {strings.add(f): needed for f, needed in _trigger_forms().items()}
+        # Words the event model was trained to read as triggers, in any context.
+        learned = {f for word in learned_words for f in _forms(word)}
+        self.forms.update({strings.add(f): None for f in learned})
+        self.nouns = self.nouns | hashes(learned)
 
     def sentences(self, rows: list[list[int]]) -> list[tuple[int, int]]:
         """Rule-based: a sentence ends after . ! ? (and closing quotes) or a line break.
