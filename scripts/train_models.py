@@ -58,6 +58,7 @@ MODELS = SHIPPED
 TYPES = tuple(t.value for t in EventType)
 MIN_FEATURE_COUNT = 2
 C_GRID = (0.3, 1.0, 3.0)
+TRIGGER_WORD_SHARE = 1 / 3
 
 
 @dataclass
@@ -226,17 +227,27 @@ def _located(doc: Doc, sentence: news.NewsSentence, text: str) -> list[Token] | 
 def trigger_words(
     train: list[ParsedArticle], annotations: dict[str, news.SentenceAnnotation]
 ) -> list[str]:
-    """Lemmas the annotators marked as triggers in the train split at least twice: the
-    candidate filter lets their sentences through to the parser even where the lexicon
-    has no reading of them."""
-    counts: Counter[str] = Counter()
+    """Lemmas the annotators marked as triggers in the train split at least twice and in
+    at least a third of their uses: the candidate filter lets their sentences through to
+    the parser even where the lexicon has no reading of them (a word such as "continue",
+    a trigger now and then, would send most sentences to the parser for little)."""
+    marked: Counter[str] = Counter()
+    used: Counter[str] = Counter()
     for parsed in train:
         for sentence in parsed.article.sentences:
+            tokens = _tokens_in(parsed.doc, sentence.start, sentence.end)
+            used.update(t.lemma_.lower() for t in tokens if event_model.is_candidate(t))
             for event in annotations[sentence.id].events:
-                tokens = _located(parsed.doc, sentence, event.trigger)
-                if tokens:
-                    counts.update({t.lemma_.lower() for t in tokens if event_model.is_candidate(t)})
-    return sorted(word for word, n in counts.items() if n >= 2 and word.isalpha())
+                located = _located(parsed.doc, sentence, event.trigger)
+                if located:
+                    marked.update(
+                        {t.lemma_.lower() for t in located if event_model.is_candidate(t)}
+                    )
+    return sorted(
+        word
+        for word, n in marked.items()
+        if n >= 2 and word.isalpha() and n / max(used[word], 1) >= TRIGGER_WORD_SHARE
+    )
 
 
 def vocabulary(rows: list[list[str]]) -> dict[str, int]:

@@ -73,7 +73,12 @@ def test_the_event_model_reads_what_the_lexicon_does_not(extractor):
     named = frozenset(t.i for s in actors_of(doc) + agents_of(doc) for t in s)
     assert event_classifier.find_triggers(sentence) == []
     found = event_model.detect(
-        sentence, [], named, extractor.models.event_detector, event_model.Thresholds()
+        sentence,
+        [],
+        named,
+        extractor.models.event_detector,
+        event_model.Thresholds(),
+        extractor.trigger_words,
     )
     assert [(d.trigger.token.text, d.trigger.event_type) for d in found] == [("stands", "SUPPORT")]
     assert found[0].trigger.cameo_code == event_model.TYPE_CODES["SUPPORT"]

@@ -112,6 +112,7 @@ class EventExtractor:
     ) -> None:
         self.config = config
         self.models = TrainedModels.read(config.models, config.calibrated)
+        self.trigger_words = frozenset(self.models.trigger_words)
         with heap.loading():
             self.nlp = build_nlp(model)
             self.filter = candidate_filter.CandidateFilter(
@@ -214,7 +215,12 @@ class EventExtractor:
             triggers = event_classifier.find_triggers(sentence)
             if config.learned_triggers:
                 detected = event_model.detect(
-                    sentence, triggers, view.mentioned, self.models.event_detector, config.detection
+                    sentence,
+                    triggers,
+                    view.mentioned,
+                    self.models.event_detector,
+                    config.detection,
+                    self.trigger_words,
                 )
                 triggers = [d.trigger for d in detected]
             for trigger in triggers:

@@ -185,14 +185,22 @@ def detect(
     named: frozenset[int],
     model: LinearModel,
     thresholds: Thresholds,
+    words: frozenset[str],
 ) -> list[Detection]:
-    """The sentence's triggers: the lexicon's, kept, retyped or dropped by the model, and
-    the candidates the model finds that the lexicon does not read."""
+    """The sentence's triggers: the lexicon's (kept, or retyped or dropped by the model when
+    the thresholds allow it), and the candidates the model reads as triggers where the
+    lexicon does not - among ``words``, the lemmas annotated as triggers in training (the
+    model has no evidence for others, and scoring every verb and noun costs time)."""
     by_token = {rule.token.i: rule for rule in rules}
+    judge_rules = thresholds.drop > 0.0 or thresholds.switch <= 1.0
     found: list[Detection] = []
     seen: set[int] = set()
     for token in candidates(sentence):
         rule = by_token.get(token.i)
+        if rule is None and _lemma(token) not in words:
+            continue
+        if rule is not None and not judge_rules:
+            continue  # stands as it is, below
         probabilities = model.probabilities(features(token, rule, named))
         best, p_best = max(probabilities.items(), key=lambda item: item[1])
         if rule is None:
@@ -205,7 +213,7 @@ def detect(
             found.append(Detection(_typed(token, best, p_best), p_best))
         elif p_rule >= thresholds.drop:
             found.append(Detection(rule, p_rule))
-    # Lexicon triggers on words that are not candidates (a proper noun) stand as they are.
+    # Lexicon triggers the model did not judge stand as they are.
     found += [Detection(r, r.specificity) for r in rules if r.token.i not in seen]
     # A trigger only the model reads must not be the content of another ("threatened to
     # impose sanctions" is one threat), as the lexicon's own are not.

@@ -171,6 +171,8 @@ def attribute(
     thresholds: Thresholds,
 ) -> Attribution:
     """The rules' attribution, with the actors and recipients the model is sure of."""
+    if not thresholds.override and rules.actors and (rules.recipients or rules.fallback_recipients):
+        return rules  # nothing left for the model to fill
     sentence = trigger.token.sent
     inside = {t.i for t in trigger.span}
     found = [m for m in mentions(sentence, named) if m.i not in inside]
