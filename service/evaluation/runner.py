@@ -59,9 +59,15 @@ def evaluate_news(extractor: EventExtractor, split: news.Split = "test") -> news
     return news_scoring.score_news(f"news-{split}", articles, annotations, predictions)
 
 
-# Floors on the real-news test split, set under the measured figures once it is annotated
+# Floors on the frozen real-news test split, a few points under the measured F1
 # (docs/accuracy.md); the field names are NewsReport.fields keys.
-NEWS_THRESHOLDS: dict[str, float] = {}
+NEWS_THRESHOLDS: dict[str, float] = {
+    "event_type": 0.40,
+    "actor": 0.39,
+    "recipient": 0.34,
+    "dyad": 0.18,
+    "strict_event": 0.18,
+}
 
 
 def news_shortfalls(report: news_scoring.NewsReport) -> list[str]:
