@@ -393,7 +393,9 @@ def train_calibration(
     """Fit on the dev split what share of events like each one is strictly right, as the
     coder with the models in ``models`` publishes them."""
     extractor = EventExtractor(model, CoderConfig(calibrated=False, models=models))
-    inputs = [Article(id=a.id, text=a.text, published_at=a.published_at) for a in dev]
+    inputs = [
+        Article(id=a.id, text=a.text, published_at=a.published_at, title=a.title) for a in dev
+    ]
     rows: list[list[str]] = []
     labels: list[int] = []
     for article, outcome in zip(dev, extractor.code_many(inputs), strict=True):

@@ -52,7 +52,9 @@ def evaluate_news(extractor: EventExtractor, split: news.Split = "test") -> news
     annotation."""
     articles = [a for a in news.load_articles() if a.split == split]
     annotations = news.load_annotations("primary")
-    inputs = [Article(id=a.id, text=a.text, published_at=a.published_at) for a in articles]
+    inputs = [
+        Article(id=a.id, text=a.text, published_at=a.published_at, title=a.title) for a in articles
+    ]
     predictions = {
         outcome.article_id: events_of(outcome) for outcome in extractor.code_many(inputs)
     }

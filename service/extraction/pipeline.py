@@ -205,7 +205,9 @@ class EventExtractor:
                 return events
 
     def _coding(self, article: Article, doc: Doc) -> Generator[None, None, list[DiplomaticEvent]]:
-        view = ArticleView.read(article, doc)
+        # The headline often alone names who "the President" of the text is.
+        headline = self.nlp(article.title) if article.title else None
+        view = ArticleView.read(article, doc, headline)
         config = self.config
         drafts: list[_Draft] = []
         untyped: dict[int, Token] = {}  # sentence -> where a rescued event would sit

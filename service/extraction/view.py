@@ -2,8 +2,8 @@
 
 ``ArticleView.read`` runs after the spaCy pipeline: the article, its publication day, the
 parsed Doc and its sentences, the actor and agent mentions the actor recognizer assigned,
-which tokens and sentences name someone, and the discourse (who the article has named,
-position by position). Stages take the view instead of rebuilding any of it per trigger.
+which tokens and sentences name someone, and the discourse (who the article and its headline
+have named, position by position). Stages take the view instead of rebuilding any of it per trigger.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class ArticleView:
     discourse: Discourse
 
     @classmethod
-    def read(cls, article: Article, doc: Doc) -> ArticleView:
+    def read(cls, article: Article, doc: Doc, headline: Doc | None = None) -> ArticleView:
         day = article_day(article)
         sentences = tuple(doc.sents)
         actors = tuple(actors_of(doc))
@@ -58,5 +58,5 @@ class ArticleView:
             agents=agents,
             mentioned=frozenset(t.i for span in actors + agents for t in span),
             naming=naming,
-            discourse=Discourse.read(doc, day),
+            discourse=Discourse.read(doc, day, headline),
         )

@@ -93,38 +93,50 @@ class Discourse:
     titles: list[tuple[int, str, ResolvedActor]] = field(default_factory=list)
 
     @classmethod
-    def read(cls, doc: Doc, day: date | None) -> Discourse:
+    def read(cls, doc: Doc, day: date | None, headline: Doc | None = None) -> Discourse:
+        """Who ``doc`` names, position by position; the people and pairs its ``headline``
+        names come first (position -1), so that "the President", "Mr. Sullivan" or "the
+        two leaders" of a text whose headline alone names them resolve."""
         discourse = cls(day)
+        if headline is not None:
+            discourse._read_people(headline, before=-1)
+            discourse._read_groups(headline, before=-1)
+        discourse._read_people(doc)
+        for span in actors_of(doc):
+            for actor in actor_resolver.resolve(span.root, day):
+                discourse.mentions.append((span.start, actor))
+        discourse._read_groups(doc)
+        discourse.mentions.sort(key=lambda m: m[0])
+        return discourse
+
+    def _read_people(self, doc: Doc, before: int | None = None) -> None:
         agents = agents_of(doc)
         for ent in ents_of(doc):
-            if ent.label_ != "PERSON" or len(ent) < 2:
+            if ent.label_ != "PERSON" or (len(ent) < 2 and not ent[0].is_title):
                 continue
-            found = actor_resolver.resolve(ent.root, day)
+            found = actor_resolver.resolve(ent.root, self.day)
             if len(found) == 1:
+                at = ent.end if before is None else before
                 for token in {ent[0], ent[-1]}:
                     if token.is_title or token.is_upper:
-                        discourse.names.append((ent.end, token.lower_, found[0]))
+                        self.names.append((at, token.lower_, found[0]))
                 # "German Chancellor Friedrich Merz ... the chancellor": the title too.
                 phrase = {t.i for t in actor_resolver.phrase_tokens(ent.root)}
                 for agent in agents:
                     if agent.start in phrase:
-                        discourse.titles.append((ent.end, agent.root.lemma_.lower(), found[0]))
-        for span in actors_of(doc):
-            for actor in actor_resolver.resolve(span.root, day):
-                discourse.mentions.append((span.start, actor))
+                        self.titles.append((at, agent.root.lemma_.lower(), found[0]))
+
+    def _read_groups(self, doc: Doc, before: int | None = None) -> None:
         for token in doc:
             if token.dep_ == "conj" or not token.conjuncts:
                 continue
             members: list[ResolvedActor] = []
             for item in (token, *token.conjuncts):
-                members.extend(actor_resolver.resolve(item, day))
+                members.extend(actor_resolver.resolve(item, self.day))
             distinct = {a.key: a for a in members}
             if len(distinct) >= 2:
-                discourse.groups.append(
-                    (max(t.i for t in token.conjuncts), list(distinct.values()))
-                )
-        discourse.mentions.sort(key=lambda m: m[0])
-        return discourse
+                at = max(t.i for t in token.conjuncts) if before is None else before
+                self.groups.append((at, list(distinct.values())))
 
     def refer(self, head: Token) -> list[ResolvedActor]:
         """Actors a referring expression stands for; empty when it is not one."""
@@ -136,7 +148,13 @@ class Discourse:
         ):
             people = head.lemma_.lower() in _PEOPLE_NOUNS
             groups = [(i, g) for i, g in self.groups if not people or all(a.sector for a in g)]
-            group = self._last(groups, head.i) or self._last_two(head.i)
+            # "The two leaders" after "President Biden and the Amir of Qatar": a pair of
+            # people named with their country rather than a title still counts.
+            group = (
+                self._last(groups, head.i)
+                or self._last_two(head.i)
+                or self._last(self.groups, head.i)
+            )
             return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
         if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             speaker = self._reporting_subject(head)
@@ -151,7 +169,7 @@ class Discourse:
                 if index < head.i and actor.person == wanted_person:
                     return [_moved(actor, head, _CONTEXT_CONFIDENCE)]
             return []
-        if head.pos_ == "NOUN" and any(c.lower_ == "the" for c in head.children):
+        if head.pos_ in ("NOUN", "PROPN") and any(c.lower_ == "the" for c in head.children):
             phrase = {t.i for t in actor_resolver.phrase_tokens(head)}
             if not any(s.start in phrase for s in actors_of(head.doc)):
                 titled = [a for i, t, a in self.titles if t == head.lemma_.lower() and i <= head.i]
