@@ -49,6 +49,9 @@ _PEOPLE_NOUNS = {
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _GROUP_PRONOUNS = {"it", "they", "them", "its", "their"}
 _PLURAL_PRONOUNS = {"they", "them", "their"}
+# First person in a statement is its author: "Statement by President Biden on ...": "I".
+_FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
+_STATEMENT_HEADLINE = ("statement", "joint statement", "remarks", "message")
 # "we" and "our" are the text's own voice (a statement's authors): not resolved.
 _REPORTING = {
     "say", "tell", "state", "add", "announce", "claim", "insist", "warn", "report", "confirm",
@@ -58,6 +61,29 @@ _REPORTING = {
 _UNPLACED = {"international", "global", "world", "foreign", "western", "regional"}
 _CONTEXT_CONFIDENCE = 0.45
 _REFERENCE_CONFIDENCE = 0.6
+
+
+def _authors(headline: Doc, day: date | None) -> list[ResolvedActor]:
+    """Who speaks in a statement, from its headline: "Statement by NSC Spokesperson Emily
+    Horne on ..." is Horne; "Joint Statement of the United States and Japan" both. Only
+    the words before "on", "regarding" or a colon name the authors."""
+    text = headline.text.lower()
+    if not text.startswith(_STATEMENT_HEADLINE):
+        return []
+    end = len(headline)
+    for token in headline:
+        if token.i > 1 and (
+            token.lower_ in ("on", "regarding", "following", "ahead") or token.text == ":"
+        ):
+            end = token.i
+            break
+    found: dict[str, ResolvedActor] = {}
+    for token in headline[:end]:
+        if token.pos_ in ("PROPN", "NOUN") and token.dep_ != "compound":
+            for actor in actor_resolver.resolve(token, day):
+                if actor.country is not None:
+                    found.setdefault(actor.country, actor)
+    return list(found.values())
 
 
 def _in_full_name(token: Token) -> bool:
@@ -91,6 +117,7 @@ class Discourse:
     groups: list[tuple[int, list[ResolvedActor]]] = field(default_factory=list)
     mentions: list[tuple[int, ResolvedActor]] = field(default_factory=list)
     titles: list[tuple[int, str, ResolvedActor]] = field(default_factory=list)
+    authors: list[ResolvedActor] = field(default_factory=list)  # a statement's, from its headline
 
     @classmethod
     def read(cls, doc: Doc, day: date | None, headline: Doc | None = None) -> Discourse:
@@ -101,6 +128,7 @@ class Discourse:
         if headline is not None:
             discourse._read_people(headline, before=-1)
             discourse._read_groups(headline, before=-1)
+            discourse.authors = _authors(headline, day)
         discourse._read_people(doc)
         for span in actors_of(doc):
             for actor in actor_resolver.resolve(span.root, day):
@@ -156,6 +184,8 @@ class Discourse:
                 or self._last(self.groups, head.i)
             )
             return [_moved(a, head, _REFERENCE_CONFIDENCE) for a in group or []]
+        if head.pos_ == "PRON" and lower in _FIRST_PERSON and self.authors:
+            return [_moved(a, head, _CONTEXT_CONFIDENCE) for a in self.authors]
         if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             speaker = self._reporting_subject(head)
             if speaker:
