@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from service.evaluation.news import GoldNewsEvent, NewsArticle, SentenceAnnotation
-from service.evaluation.scoring import Counts
+from service.evaluation.scoring import Counts, accuracy_dict
 from service.models import DiplomaticEvent
 
 Key = tuple[str, str | None, str | None, str]  # type, actor, recipient, modality
@@ -221,10 +221,7 @@ class NewsReport:
             "predicted_events": self.predicted_events,
             "fields": {k: v.as_dict() for k, v in self.fields.items()},
             "per_type": {k: v.as_dict() for k, v in self.per_type.items()},
-            "attributes": {
-                k: {"accuracy": round(v.precision, 4), "correct": v.tp, "checked": v.tp + v.fp}
-                for k, v in self.attributes.items()
-            },
+            "attributes": {k: accuracy_dict(v) for k, v in self.attributes.items()},
             "key_event_recall": round(self.key_events.recall, 4),
             "key_event_recall_per_article": round(self.key_recall_per_article, 4),
             "strict_at_confidence_0.5": self.confident_strict.as_dict(),

@@ -16,16 +16,21 @@ def _scores(counts: Counts) -> list[str]:
     return [f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}"]
 
 
+def _fields_table(rows: list[tuple[str, Counts]]) -> Table:
+    table = Table("field", "precision", "recall", "F1", "tp", "fp", "fn")
+    for name, counts in rows:
+        table.add_row(name, *_scores(counts), str(counts.tp), str(counts.fp), str(counts.fn))
+    return table
+
+
 def print_report(report: Report, console: Console) -> None:
     console.print(
         f"[bold]{report.name}[/]: {report.items} items, {report.gold_events} gold events, "
         f"{report.predicted_events} predicted events"
     )
-    table = Table("field", "precision", "recall", "F1", "tp", "fp", "fn")
-    rows = [*report.fields.items(), ("dyad, confidence >= 0.5", report.confident_dyad)]
-    for name, counts in rows:
-        table.add_row(name, *_scores(counts), str(counts.tp), str(counts.fp), str(counts.fn))
-    console.print(table)
+    console.print(
+        _fields_table([*report.fields.items(), ("dyad, confidence >= 0.5", report.confident_dyad)])
+    )
     per_type = Table("event type", "precision", "recall", "F1", "gold")
     for name, counts in report.per_type.items():
         per_type.add_row(name, *_scores(counts), str(counts.tp + counts.fn))
@@ -83,11 +88,8 @@ def print_news_report(report: NewsReport, console: Console) -> None:
         f"[bold]{report.name}[/]: {report.articles} articles, {report.sentences} sentences, "
         f"{report.gold_events} gold events, {report.predicted_events} predicted events"
     )
-    table = Table("field", "precision", "recall", "F1", "tp", "fp", "fn")
-    rows = [*report.fields.items(), ("strict event, confidence >= 0.5", report.confident_strict)]
-    for name, counts in rows:
-        table.add_row(name, *_scores(counts), str(counts.tp), str(counts.fp), str(counts.fn))
-    console.print(table)
+    confident = ("strict event, confidence >= 0.5", report.confident_strict)
+    console.print(_fields_table([*report.fields.items(), confident]))
     per_type = Table("event type (strict)", "precision", "recall", "F1", "gold")
     for name, counts in report.per_type.items():
         per_type.add_row(name, *_scores(counts), str(counts.tp + counts.fn))

@@ -63,6 +63,15 @@ class Counts:
         }
 
 
+def accuracy_dict(counts: Counts) -> dict[str, float | int]:
+    """An attribute checked on matched events: tp counts right, fp wrong."""
+    return {
+        "accuracy": round(counts.precision, 4),
+        "correct": counts.tp,
+        "checked": counts.tp + counts.fp,
+    }
+
+
 @dataclass(frozen=True)
 class Predicted:
     event_type: str
@@ -128,10 +137,7 @@ class Report:
             "fields": {k: v.as_dict() for k, v in self.fields.items()},
             "per_type": {k: v.as_dict() for k, v in self.per_type.items()},
             "per_category": {k: v.as_dict() for k, v in self.per_category.items()},
-            "attributes": {
-                k: {"accuracy": round(v.precision, 4), "correct": v.tp, "checked": v.tp + v.fp}
-                for k, v in self.attributes.items()
-            },
+            "attributes": {k: accuracy_dict(v) for k, v in self.attributes.items()},
             "dyad_at_confidence_0.5": self.confident_dyad.as_dict(),
             "confusion": [
                 {"gold": g, "predicted": p, "count": n}
