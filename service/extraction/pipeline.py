@@ -146,11 +146,12 @@ class EventExtractor:
         if not selection.pieces:
             return Coded(article.id, [])
         docs = []
-        for doc in self._parse(selection.pieces):
+        for doc in self._parse(self._to_parse(article, selection)):
             docs.append(doc)
             yield
+        headline = docs.pop() if article.title else None
         doc = docs[0] if len(docs) == 1 else _joined(docs)
-        events = yield from self._coding(article, doc)
+        events = yield from self._coding(article, doc, headline)
         return Coded(article.id, [_in_article(e, selection) for e in events])
 
     def code_many(self, articles: Iterable[Article]) -> Iterator[Coded | Skipped]:
@@ -161,14 +162,18 @@ class EventExtractor:
         skips = [language_gate.skip_reason(a) for a in given]
         batch = [_cleaned(a) for a, skip in zip(given, skips, strict=True) if skip is None]
         selections = [self.filter.select(a.text) for a in batch]
-        parsed = self._parse(piece for s in selections for piece in s.pieces)
+        parsed = self._parse(
+            piece for a, s in zip(batch, selections, strict=True) for piece in self._to_parse(a, s)
+        )
         coded: list[list[DiplomaticEvent]] = []
         for article, selection in zip(batch, selections, strict=True):
             # An article without candidate sentences never reaches the parser.
             docs = [next(parsed) for _ in selection.pieces]
             if docs:
+                headline = next(parsed) if article.title else None
                 doc = docs[0] if len(docs) == 1 else _joined(docs)
-                coded.append([_in_article(e, selection) for e in self._code_doc(article, doc)])
+                found = self._code_doc(article, doc, headline)
+                coded.append([_in_article(e, selection) for e in found])
             else:
                 coded.append([])
         seconds = time.perf_counter() - started
@@ -179,6 +184,15 @@ class EventExtractor:
                 yield Skipped(article.id, skip)
             else:
                 yield Coded(article.id, next(events), seconds * len(article.text) / chars)
+
+    def _to_parse(self, article: Article, selection: candidate_filter.Selection) -> list[Doc]:
+        """The article's candidate pieces, then its headline (parsed in the same batch:
+        a call of its own cost 8 % of the coder's time); nothing without candidates."""
+        if not selection.pieces:
+            return []
+        if not article.title:
+            return list(selection.pieces)
+        return [*selection.pieces, self.nlp.make_doc(article.title)]
 
     def _parse(self, pieces: Iterable[Doc]) -> Iterator[Doc]:
         """The statistical pipeline over the pieces, in groups of at most PARSE_TOKENS
@@ -195,8 +209,8 @@ class EventExtractor:
         if group:
             yield from self.nlp.pipe(group, batch_size=len(group))
 
-    def _code_doc(self, article: Article, doc: Doc) -> list[DiplomaticEvent]:
-        coding = self._coding(article, doc)
+    def _code_doc(self, article: Article, doc: Doc, headline: Doc | None) -> list[DiplomaticEvent]:
+        coding = self._coding(article, doc, headline)
         while True:
             try:
                 next(coding)
@@ -204,9 +218,10 @@ class EventExtractor:
                 events: list[DiplomaticEvent] = done.value
                 return events
 
-    def _coding(self, article: Article, doc: Doc) -> Generator[None, None, list[DiplomaticEvent]]:
+    def _coding(
+        self, article: Article, doc: Doc, headline: Doc | None
+    ) -> Generator[None, None, list[DiplomaticEvent]]:
         # The headline often alone names who "the President" of the text is.
-        headline = self.nlp(article.title) if article.title else None
         view = ArticleView.read(article, doc, headline)
         config = self.config
         drafts: list[_Draft] = []
